@@ -1,0 +1,1 @@
+"""Asysta: a mobile-first PWA for Polish family assistants and the families they support."""

@@ -1,0 +1,123 @@
+"""The `asysta` command: serve, migrate, load demo data, invite the first coordinator."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from pwa.settings import Settings, SettingsError
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(database_url: str):  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return config
+
+
+def migrate(settings: Settings, revision: str = "head") -> None:
+    """Bring the database schema up to `revision` (creating the SQLite file's folder)."""
+    from alembic import command
+
+    if settings.is_sqlite:
+        settings.var_dir.mkdir(parents=True, exist_ok=True)
+    command.upgrade(alembic_config(settings.database_url), revision)
+
+
+def _demo_data(settings: Settings, scale: str) -> None:
+    from pwa.db import make_engine, unit_of_work
+    from pwa.domain.demo_data import load_demo_data
+
+    engine = make_engine(settings.database_url)
+    with unit_of_work(engine) as db:
+        if scale == "city":
+            from pwa.domain.city_data import load_city_data  # type: ignore[import-not-found]
+
+            summary = load_city_data(db, today=date.today())
+        else:
+            summary = load_demo_data(db, today=date.today())
+    engine.dispose()
+    if summary.created:
+        print(f"Demo data loaded: {sum(summary.counts.values())} rows.")
+    else:
+        print("Demo data already present: nothing changed.")
+
+
+def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
+    import uvicorn
+
+    uvicorn.run(
+        "pwa.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        forwarded_allow_ips="127.0.0.1",
+        log_level="info",
+    )
+
+
+def _invite_coordinator(
+    settings: Settings, first_name: str, last_name: str, centre_name: str
+) -> None:
+    from pwa.db import make_engine, unit_of_work
+    from pwa.domain import invitations
+
+    engine = make_engine(settings.database_url)
+    with unit_of_work(engine) as db:
+        link = invitations.invite_first_coordinator(
+            db,
+            centre_name=centre_name,
+            first_name=first_name,
+            last_name=last_name,
+            base_url=settings.base_url,
+        )
+    engine.dispose()
+    print("One-time invitation (valid 72 hours, single use):")
+    print(link)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="asysta", description="Asysta: family assistants' app")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="upgrade the database schema to the newest version")
+    demo = commands.add_parser("demo-data", help="load the demo centre (idempotent)")
+    demo.add_argument("--scale", choices=["demo", "city"], default="demo")
+    serve = commands.add_parser("serve", help="serve the app with uvicorn")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    invite = commands.add_parser(
+        "invite-coordinator", help="print a one-time link for a new coordinator"
+    )
+    invite.add_argument("--first-name", required=True)
+    invite.add_argument("--last-name", required=True)
+    invite.add_argument(
+        "--centre", default="", help="centre name (created when the database has none)"
+    )
+    args = parser.parse_args(argv)
+
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"asysta: {error}", file=sys.stderr)
+        return 2
+    if args.command == "migrate":
+        migrate(settings)
+    elif args.command == "demo-data":
+        _demo_data(settings, args.scale)
+    elif args.command == "serve":
+        _serve(settings, args.host, args.port, args.workers)
+    elif args.command == "invite-coordinator":
+        _invite_coordinator(settings, args.first_name, args.last_name, args.centre)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,39 @@
+"""Demo sign-in: only when ASYSTA_DEMO=1; otherwise every URL here is a 404."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from pwa.domain import users
+from pwa.domain.errors import NotFound
+from pwa.web.auth import sign_in
+from pwa.web.forms import path_uuid
+from pwa.web.render import render
+
+
+def _require_demo_mode(request: Request) -> None:
+    if not request.app.state.settings.demo:
+        raise NotFound
+
+
+async def demo_page(request: Request) -> Response:
+    _require_demo_mode(request)
+    accounts = [
+        {"user": user, "role_label": users.role_label(user.role, user.gender)}
+        for user in users.demo_users(request.state.db)
+    ]
+    return render(request, "demo/index.html", {"accounts": accounts})
+
+
+async def demo_sign_in(request: Request) -> Response:
+    _require_demo_mode(request)
+    user = users.get_demo_user(request.state.db, user_id=path_uuid(request, "user_id"))
+    return sign_in(request, user)
+
+
+routes = [
+    Route("/demo", demo_page, name="demo"),
+    Route("/demo/{user_id}/signin", demo_sign_in, methods=["POST"], name="demo_sign_in"),
+]

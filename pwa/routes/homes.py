@@ -1,0 +1,37 @@
+"""Each role's home page."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from pwa.domain import homes
+from pwa.models import Role
+from pwa.web.auth import require_role
+from pwa.web.render import render
+
+
+async def assistant_home(request: Request) -> Response:
+    user = require_role(request, Role.assistant)
+    today = homes.assistant_today(request.state.db, assistant=user)
+    return render(request, "homes/assistant.html", {"today": today})
+
+
+async def coordinator_home(request: Request) -> Response:
+    user = require_role(request, Role.coordinator)
+    overview = homes.centre_overview(request.state.db, coordinator=user)
+    return render(request, "homes/coordinator.html", {"overview": overview})
+
+
+async def family_home(request: Request) -> Response:
+    user = require_role(request, Role.family)
+    home = homes.family_home(request.state.db, member_user=user)
+    return render(request, "homes/family.html", {"home": home})
+
+
+routes = [
+    Route("/assistant", assistant_home, name="assistant_home"),
+    Route("/coordinator", coordinator_home, name="coordinator_home"),
+    Route("/family", family_home, name="family_home"),
+]

@@ -1,0 +1,40 @@
+"""Pages anyone may open: the front page, sign-in, the health check."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from pwa.db import database_answers
+from pwa.web.auth import current_user, home_url
+from pwa.web.render import render
+
+
+async def front_page(request: Request) -> Response:
+    user = current_user(request)
+    if user is not None:
+        return RedirectResponse(home_url(user), status_code=303)
+    return render(request, "public/front.html")
+
+
+async def sign_in_page(request: Request) -> Response:
+    user = current_user(request)
+    if user is not None:
+        return RedirectResponse(home_url(user), status_code=303)
+    signed_out = request.query_params.get("signed_out") == "1"
+    return render(request, "public/signin.html", {"signed_out": signed_out})
+
+
+async def healthz(request: Request) -> Response:
+    """200 when the database answers, 503 when it does not (for the load balancer)."""
+    if database_answers(request.app.state.engine):
+        return PlainTextResponse("ok")
+    return PlainTextResponse("database unavailable", status_code=503)
+
+
+routes = [
+    Route("/", front_page, name="front_page"),
+    Route("/signin", sign_in_page, name="sign_in"),
+    Route("/healthz", healthz, name="healthz"),
+]

@@ -1,0 +1,89 @@
+"""Sign-in guards used by every route: who is asking, and may they ask at all."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from pwa import i18n
+from pwa.domain import sessions
+from pwa.domain.errors import Forbidden
+from pwa.models import Role, User, UserSession
+from pwa.web.middleware import build_cookie, cookie_names
+from pwa.web.render import redirect
+
+
+class SignInRequired(Exception):
+    """Nobody is signed in (or the session ended): send them to the sign-in page."""
+
+
+def current_user(request: Request) -> User | None:
+    return getattr(request.state, "user", None)
+
+
+def current_session(request: Request) -> UserSession | None:
+    return getattr(request.state, "user_session", None)
+
+
+def require_user(request: Request) -> User:
+    user = current_user(request)
+    if user is None:
+        raise SignInRequired
+    return user
+
+
+def require_role(request: Request, *roles: Role) -> User:
+    """The signed-in user, if their role is one of `roles`."""
+    user = require_user(request)
+    if user.role not in roles:
+        raise Forbidden(i18n.gettext("This page is not available for your role."))
+    return user
+
+
+HOME_BY_ROLE = {
+    Role.coordinator: "/coordinator",
+    Role.assistant: "/assistant",
+    Role.family: "/family",
+}
+
+
+def home_url(user: User) -> str:
+    return HOME_BY_ROLE[user.role]
+
+
+def sign_in(request: Request, user: User, *, next_url: str | None = None) -> Response:
+    """Start a server-side session for `user` and send them to their home page."""
+    settings = request.app.state.settings
+    previous = current_session(request)
+    if previous is not None:
+        sessions.end_session(request.state.db, row=previous, reason="signed in again")
+    _row, token = sessions.start_session(
+        request.state.db,
+        user=user,
+        policy=sessions.SessionPolicy(
+            idle_timeout=settings.session_idle_timeout, max_age=settings.session_max_age
+        ),
+        user_agent=request.headers.get("user-agent", ""),
+    )
+    response = redirect(request, next_url or home_url(user))
+    response.headers.append(
+        "set-cookie",
+        build_cookie(
+            settings, cookie_names(settings)["session"], token, max_age=settings.session_max_age
+        ),
+    )
+    return response
+
+
+def sign_out(request: Request) -> Response:
+    """End the session; tell the browser to drop this site's cache and storage."""
+    settings = request.app.state.settings
+    row = current_session(request)
+    if row is not None:
+        sessions.end_session(request.state.db, row=row, reason="signed out")
+    response = redirect(request, "/signin?signed_out=1")
+    response.headers.append(
+        "set-cookie", build_cookie(settings, cookie_names(settings)["session"], "", max_age=0)
+    )
+    response.headers["clear-site-data"] = '"cache", "storage"'
+    return response

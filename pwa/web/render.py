@@ -1,0 +1,139 @@
+"""One place that renders: a whole page, or one block of it for an htmx swap."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2_fragments.starlette import Jinja2Blocks
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from pwa import i18n
+from pwa.models import Role
+from pwa.web.htmx import HtmxDetails
+from pwa.web.labels import label
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+HTMX_VERSION = "2.0.11"
+
+
+@cache
+def static_digest(path: str) -> str:
+    """A short content hash, so static URLs change whenever the file does."""
+    return hashlib.sha256((STATIC_DIR / path).read_bytes()).hexdigest()[:12]
+
+
+def static_url(path: str) -> str:
+    return f"/static/{path}?v={static_digest(path)}"
+
+
+def _nav_for(role: Role | None) -> list[dict[str, str]]:
+    """The bottom navigation of each role: (url, label, icon)."""
+    _ = i18n.gettext
+    if role is Role.assistant:
+        return [
+            {"url": "/assistant", "label": _("Today"), "icon": "today"},
+            {"url": "/account", "label": _("Account"), "icon": "account"},
+        ]
+    if role is Role.coordinator:
+        return [
+            {"url": "/coordinator", "label": _("Centre"), "icon": "centre"},
+            {"url": "/account", "label": _("Account"), "icon": "account"},
+        ]
+    if role is Role.family:
+        return [
+            {"url": "/family", "label": _("Our family"), "icon": "home"},
+            {"url": "/account", "label": _("Account"), "icon": "account"},
+        ]
+    return []
+
+
+def shared_context(request: Request) -> dict[str, Any]:
+    """What every template may use: the user, their centre, CSRF token, locale, navigation."""
+    state = request.state
+    user = getattr(state, "user", None)
+    return {
+        "user": user,
+        "centre": getattr(state, "centre", None),
+        "csrf_token": getattr(state, "csrf_token", ""),
+        "locale": i18n.get_locale(),
+        "nav": _nav_for(user.role if user else None),
+        "current_path": request.url.path,
+        "demo_mode": request.app.state.settings.demo,
+        "htmx": getattr(state, "htmx", HtmxDetails()),
+    }
+
+
+def make_templates() -> Jinja2Blocks:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    # Jinja's newstyle gettext fills %(name)s itself (escaping the values): give it the raw catalog.
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda message: i18n.translations(i18n.get_locale()).gettext(message),
+        ngettext=lambda s, p, n: i18n.translations(i18n.get_locale()).ngettext(s, p, n),
+        newstyle=True,
+    )
+    env.globals.update(static_url=static_url, htmx_version=HTMX_VERSION)
+    env.filters.update(
+        date=i18n.format_date,
+        time=i18n.format_time,
+        datetime=i18n.format_datetime,
+        weekday=i18n.format_weekday,
+        month=i18n.format_month,
+        label=label,
+    )
+    return Jinja2Blocks(env=env, context_processors=[shared_context])
+
+
+def render(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any] | None = None,
+    *,
+    block: str | None = None,
+    status_code: int = 200,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """The page, or only `block` of it when htmx asks to swap part of the page."""
+    templates: Jinja2Blocks = request.app.state.templates
+    htmx: HtmxDetails = getattr(request.state, "htmx", HtmxDetails())
+    fragment = block if (block and htmx.wants_fragment) else None
+    response = templates.TemplateResponse(
+        request,
+        template,
+        dict(context or {}),
+        status_code=status_code,
+        headers=dict(headers or {}),
+        block_name=fragment,
+    )
+    return vary_on_htmx(response)
+
+
+def vary_on_htmx(response: Response) -> Response:
+    """Every response that can differ for htmx says so, so no cache mixes them up."""
+    vary = response.headers.get("vary", "")
+    if "hx-request" not in vary.lower():
+        response.headers["vary"] = f"{vary}, HX-Request" if vary else "HX-Request"
+    return response
+
+
+def redirect(request: Request, url: str) -> Response:
+    """After a successful POST: 303 for plain forms, `HX-Redirect` for htmx requests."""
+    htmx: HtmxDetails = getattr(request.state, "htmx", HtmxDetails())
+    if htmx.request:
+        response: Response = Response(status_code=204, headers={"HX-Redirect": url})
+    else:
+        response = RedirectResponse(url, status_code=303)
+    return vary_on_htmx(response)
