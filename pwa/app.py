@@ -30,7 +30,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
         engine = make_engine(settings.database_url)
-        app.state.engine = engine
         try:
             yield {"engine": engine}
         finally:

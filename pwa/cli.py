@@ -30,18 +30,13 @@ def migrate(settings: Settings, revision: str = "head") -> None:
     command.upgrade(alembic_config(settings.database_url), revision)
 
 
-def _demo_data(settings: Settings, scale: str) -> None:
+def _demo_data(settings: Settings) -> None:
     from pwa.db import make_engine, unit_of_work
     from pwa.domain.demo_data import load_demo_data
 
     engine = make_engine(settings.database_url)
     with unit_of_work(engine) as db:
-        if scale == "city":
-            from pwa.domain.city_data import load_city_data  # type: ignore[import-not-found]
-
-            summary = load_city_data(db, today=date.today())
-        else:
-            summary = load_demo_data(db, today=date.today())
+        summary = load_demo_data(db, today=date.today())
     engine.dispose()
     if summary.created:
         print(f"Demo data loaded: {sum(summary.counts.values())} rows.")
@@ -87,8 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="asysta", description="Asysta: family assistants' app")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="upgrade the database schema to the newest version")
-    demo = commands.add_parser("demo-data", help="load the demo centre (idempotent)")
-    demo.add_argument("--scale", choices=["demo", "city"], default="demo")
+    commands.add_parser("demo-data", help="load the demo centre (idempotent)")
     serve = commands.add_parser("serve", help="serve the app with uvicorn")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -111,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "migrate":
         migrate(settings)
     elif args.command == "demo-data":
-        _demo_data(settings, args.scale)
+        _demo_data(settings)
     elif args.command == "serve":
         _serve(settings, args.host, args.port, args.workers)
     elif args.command == "invite-coordinator":

@@ -79,7 +79,7 @@ def ngettext(singular: str, plural: str, n: int, **variables: object) -> str:
 
 def pgettext(context: str, message: str, **variables: object) -> str:
     """Translate a message whose meaning depends on `context` (e.g. grammatical gender)."""
-    text = translations(get_locale()).pgettext(context, message)
+    text = str(translations(get_locale()).pgettext(context, message))
     return text % variables if variables else text
 
 

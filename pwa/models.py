@@ -75,11 +75,21 @@ def _long_text() -> Any:
 
 
 def _enum(enum_cls: type[enum.StrEnum], default: enum.StrEnum | None = None) -> Any:
-    length = max(len(member.value) for member in enum_cls)
+    """An enum stored as its short string value (VARCHAR on both databases)."""
     return Field(
         default=default if default is not None else ...,
-        sa_type=sa.String(length),
+        sa_type=_enum_type(enum_cls),
         nullable=False,
+    )
+
+
+def _enum_type(enum_cls: type[enum.StrEnum]) -> sa.Enum:
+    return sa.Enum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=False,
+        length=max(len(member.value) for member in enum_cls),
+        values_callable=lambda members: [member.value for member in members],
     )
 
 
@@ -448,7 +458,7 @@ class Family(SQLModel, table=True):
     foster_care_coordinator: str = _text(300)
     work_started_on: date | None = Field(default=None, nullable=True)
     ended_on: date | None = Field(default=None, nullable=True)
-    end_reason: EndReason | None = Field(default=None, sa_type=sa.String(30), nullable=True)
+    end_reason: EndReason | None = Field(default=None, sa_type=_enum_type(EndReason), nullable=True)
     monitoring_until: date | None = Field(default=None, nullable=True)
     closed_on: date | None = Field(default=None, nullable=True)
     # Personal data removed after the retention period; counts for reports stay.
@@ -507,7 +517,9 @@ class CaseEvent(SQLModel, table=True):
     family_id: uuid.UUID = _fk("family.id")
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False, index=True)
     on_date: date = Field(nullable=False)
-    from_status: CaseStatus | None = Field(default=None, sa_type=sa.String(20), nullable=True)
+    from_status: CaseStatus | None = Field(
+        default=None, sa_type=_enum_type(CaseStatus), nullable=True
+    )
     to_status: CaseStatus = _enum(CaseStatus)
     reason: str = _long_text()
     by_user_id: uuid.UUID | None = _fk("user.id", nullable=True)
@@ -539,7 +551,7 @@ class Plan(SQLModel, table=True):
     # Agreement by the family.
     agreed_at: datetime | None = _when()
     agreement_method: AgreementMethod | None = Field(
-        default=None, sa_type=sa.String(10), nullable=True
+        default=None, sa_type=_enum_type(AgreementMethod), nullable=True
     )
     agreed_by_member_id: uuid.UUID | None = _fk("familymember.id", nullable=True)
     agreed_by_user_id: uuid.UUID | None = _fk("user.id", nullable=True)

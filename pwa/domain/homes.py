@@ -58,7 +58,7 @@ def _next_meetings(
             Meeting.status == MeetingStatus.scheduled,
             col(Meeting.starts_at) >= now,
         )
-        .order_by(Meeting.starts_at)
+        .order_by(col(Meeting.starts_at))
     ).all()
     first: dict[object, Meeting] = {}
     for meeting in meetings:
@@ -106,7 +106,7 @@ def centre_overview(db: Session, *, coordinator: User) -> CentreOverview:
             col(Family.status).in_([CaseStatus.referred, CaseStatus.active]),
             col(Family.id).not_in(assigned),
         )
-        .order_by(Family.referred_on)
+        .order_by(col(Family.referred_on))
     ).all()
     counts = db.exec(
         select(Family.status, sa.func.count())
@@ -145,7 +145,7 @@ def family_home(db: Session, *, member_user: User, now: datetime | None = None) 
             Plan.status == PlanStatus.agreed,
             Task.state == TaskState.open,
         )
-        .order_by(Task.due_on)
+        .order_by(col(Task.due_on))
     ).all()
     slots = db.exec(select(OfficeHours).where(OfficeHours.centre_id == family.centre_id)).all()
     upcoming = next_office_hours(slots, now=now)

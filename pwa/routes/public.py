@@ -28,7 +28,7 @@ async def sign_in_page(request: Request) -> Response:
 
 async def healthz(request: Request) -> Response:
     """200 when the database answers, 503 when it does not (for the load balancer)."""
-    if database_answers(request.app.state.engine):
+    if database_answers(request.state.db):
         return PlainTextResponse("ok")
     return PlainTextResponse("database unavailable", status_code=503)
 

@@ -1,0 +1,150 @@
+"""Browser tests: the app served by uvicorn on localhost, driven in Debian's Chromium.
+
+Nothing here skips: without /usr/bin/chromium the fixtures fail loudly.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from sqlmodel import Session
+
+from pwa.app import create_app
+from pwa.domain.demo_data import load_demo_data
+from tests.conftest import make_settings
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+# Records every CSP violation the page sees, before any of the page's own code runs.
+RECORD_CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push(e.violatedDirective + " " + (e.blockedURI || "") + " " + (e.sourceFile || ""));
+});
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class LiveServer:
+    base_url: str
+    database_url: str
+
+
+@pytest.fixture
+def live_server(database_url: str, tmp_path: Path, db: Session) -> Iterator[LiveServer]:
+    """The app with the demo centre, served on http://localhost:PORT in a background thread."""
+    load_demo_data(db, today=date.today())
+    db.commit()
+    port = _free_port()
+    base_url = f"http://localhost:{port}"
+    app = create_app(make_settings(database_url, tmp_path, demo=True, base_url=base_url))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    yield LiveServer(base_url=base_url, database_url=database_url)
+    server.should_exit = True
+    thread.join(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def context(browser: Browser, live_server: LiveServer) -> Iterator[BrowserContext]:
+    context = browser.new_context(base_url=live_server.base_url, viewport=PHONE, locale="pl-PL")
+    context.add_init_script(RECORD_CSP_VIOLATIONS)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    return context.new_page()
+
+
+def csp_violations(page: Page) -> list[str]:
+    return list(page.evaluate("window.__cspViolations || []"))
+
+
+def axe_violations(page: Page) -> list[str]:
+    """WCAG 2.1 A/AA violations found by axe-core on the current page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])}× e.g. {v['nodes'][0]['target']})"
+        for v in results.response["violations"]
+    ]
+
+
+def check_page(page: Page) -> None:
+    """Zero CSP violations and zero axe violations, at phone size and at desktop size."""
+    problems: list[str] = []
+    for size in (PHONE, DESKTOP):
+        page.set_viewport_size(size)
+        problems += [f"{page.url} {size['width']}px axe {v}" for v in axe_violations(page)]
+    page.set_viewport_size(PHONE)
+    problems += [f"{page.url} CSP {v}" for v in csp_violations(page)]
+    assert problems == []
+
+
+SignInAs = Callable[[str], None]
+
+
+@pytest.fixture
+def sign_in_as(page: Page) -> SignInAs:
+    """Sign in through the demo page as the user whose name and role label are shown."""
+
+    def _sign_in(label: str) -> None:
+        page.goto("/demo")
+        item = page.locator(".demo-accounts .list-item", has_text=label)
+        item.get_by_role("button").click()
+        page.wait_for_load_state("networkidle")
+
+    return _sign_in
