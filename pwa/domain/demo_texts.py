@@ -13,7 +13,6 @@ CENTRE_ADDRESS = "ul. 1 Maja 1, 57-500 Bystrzyca Kłodzka"
 CENTRE_PHONE = "74 8110 266"
 CENTRE_EMAIL = "ops@bystrzycaklodzka.pl"
 OFFICE_HOURS_PLACE = "OPS Bystrzyca Kłodzka, ul. 1 Maja 1"
-STAFF_EMAIL_DOMAIN = "ops-bystrzyca.example"
 
 PUBLIC_DESCRIPTION = "\n\n".join(
     (
@@ -36,12 +35,18 @@ PUBLIC_DESCRIPTION = "\n\n".join(
     )
 )
 
-# key: (first name, last name, gender, work phone); the coordinator has no caseload.
-COORDINATOR = ("Anna", "Nowak", "f", "74 8111 785")
+# Staff: (first name, last name, gender, work phone, e-mail).
+COORDINATOR = ("Anna", "Nowak", "f", "74 8111 785", "anna.nowak@ops-bystrzyca.example")
 ASSISTANTS = {
-    "katarzyna": ("Katarzyna", "Wiśniewska", "f", "600 123 456"),
-    "marek": ("Marek", "Zieliński", "m", "600 234 567"),
-    "joanna": ("Joanna", "Lewandowska", "f", "600 345 678"),
+    "katarzyna": (
+        "Katarzyna",
+        "Wiśniewska",
+        "f",
+        "600 123 456",
+        "k.wisniewska@ops-bystrzyca.example",
+    ),
+    "marek": ("Marek", "Zieliński", "m", "600 234 567", "m.zielinski@ops-bystrzyca.example"),
+    "joanna": ("Joanna", "Lewandowska", "f", "600 345 678", "j.lewandowska@ops-bystrzyca.example"),
 }
 
 # Social workers of the centre who refer families: (name, phone, e-mail).
@@ -64,7 +69,7 @@ FAMILIES = (
     ("Jankowski", "Jankowska", "Jankowscy", "Wilkanów 88, 57-500 Bystrzyca Kłodzka"),
     ("Mazur", "Mazur", "Mazurowie", "ul. Kłodzka 30/5, 57-500 Bystrzyca Kłodzka"),
     ("Kwiatkowski", "Kwiatkowska", "Kwiatkowscy", "ul. Zdrojowa 4/2, 57-520 Długopole-Zdrój"),
-    ("Krawczyk", "Krawczyk", "Krawczykowie", "ul. Wojska Polskiego 7/8, 57-500 Bystrzyca Kł."),
+    ("Krawczyk", "Krawczyk", "Krawczykowie", "ul. Wojska Polskiego 7/8, 57-500 Bystrzyca Kłodzka"),
     ("Piotrowski", "Piotrowska", "Piotrowscy", "Nowa Bystrzyca 19, 57-500 Bystrzyca Kłodzka"),
     ("Grabowski", "Grabowska", "Grabowscy", "ul. Strażacka 3/1, 57-500 Bystrzyca Kłodzka"),
     ("Pawłowski", "Pawłowska", "Pawłowscy", "ul. Kościuszki 11/2, 57-550 Stronie Śląskie"),
@@ -87,36 +92,86 @@ FAMILIES = (
     ("Walczak", "Walczak", "Walczakowie", "Szczawina 12, 57-500 Bystrzyca Kłodzka"),
 )
 
-MOTHERS = ("Magdalena", "Agnieszka", "Justyna", "Monika", "Karolina", "Sylwia", "Ewelina",
-           "Paulina", "Natalia", "Marta", "Dorota", "Aleksandra", "Kamila", "Patrycja")
-FATHERS = ("Tomasz", "Paweł", "Łukasz", "Krzysztof", "Michał", "Grzegorz", "Dariusz",
-           "Sebastian", "Rafał", "Mariusz", "Damian", "Artur")
-GRANDMOTHERS = ("Halina", "Danuta", "Krystyna", "Teresa", "Bożena")
-GIRLS = ("Zuzanna", "Julia", "Maja", "Lena", "Hanna", "Oliwia", "Amelia", "Laura", "Alicja",
-         "Wiktoria", "Natalia", "Zofia", "Pola", "Nikola")
-BOYS = ("Jakub", "Antoni", "Szymon", "Filip", "Kacper", "Jan", "Franciszek", "Mikołaj",
-        "Bartosz", "Igor", "Oliwer", "Wojciech", "Dawid", "Kuba")
+MOTHERS = [
+    "Magdalena",
+    "Agnieszka",
+    "Justyna",
+    "Monika",
+    "Karolina",
+    "Sylwia",
+    "Ewelina",
+    "Paulina",
+    "Natalia",
+    "Marta",
+    "Dorota",
+    "Aleksandra",
+    "Kamila",
+    "Patrycja",
+]
+FATHERS = [
+    "Tomasz",
+    "Paweł",
+    "Łukasz",
+    "Krzysztof",
+    "Michał",
+    "Grzegorz",
+    "Dariusz",
+    "Sebastian",
+    "Rafał",
+    "Mariusz",
+    "Damian",
+    "Artur",
+]
+GRANDMOTHERS = ["Halina", "Danuta", "Krystyna", "Teresa", "Bożena"]
+GIRLS = [
+    "Zuzanna",
+    "Julia",
+    "Maja",
+    "Lena",
+    "Hanna",
+    "Oliwia",
+    "Amelia",
+    "Laura",
+    "Alicja",
+    "Wiktoria",
+    "Zofia",
+    "Pola",
+    "Nikola",
+]
+BOYS = [
+    "Jakub",
+    "Antoni",
+    "Szymon",
+    "Filip",
+    "Kacper",
+    "Jan",
+    "Franciszek",
+    "Mikołaj",
+    "Bartosz",
+    "Igor",
+    "Oliwer",
+    "Wojciech",
+    "Dawid",
+]
 
 REFERRAL_REASONS = (
     "Rodzina ma trudności w prowadzeniu gospodarstwa domowego i gospodarowaniu budżetem."
     " Zaległości w opłatach za mieszkanie grożą wypowiedzeniem umowy najmu."
     " Pracownik socjalny widzi potrzebę wsparcia w planowaniu wydatków.",
-    "Szkoła zgłosiła częste nieobecności dwojga dzieci i brak kontaktu z rodzicami."
-    " W wywiadzie środowiskowym rodzic przyznał, że nie radzi sobie z porannym wyjściem"
-    " dzieci do szkoły.",
-    "Rodzic samotnie wychowuje dzieci po rozstaniu z partnerem i nie ma stałej pracy."
-    " Rodzina korzysta z zasiłków, w domu brakuje podstawowego wyposażenia.",
-    "Rodzice mają trudności wychowawcze z nastoletnim synem, który wagaruje i wraca późno"
-    " do domu. W domu często dochodzi do kłótni; rodzina prosi o pomoc.",
-    "Rodzina mieszka w zawilgoconym mieszkaniu komunalnym, dzieci często chorują."
-    " Rodzice nie umieją załatwić sprawy zamiany lokalu ani dodatku mieszkaniowego.",
-    "Po utracie pracy przez jednego z rodziców rodzina popadła w długi. Pojawiły się"
-    " zaniedbania w opiece nad najmłodszym dzieckiem, na które zwróciła uwagę pielęgniarka"
-    " środowiskowa.",
-    "Rodzic choruje przewlekle i ma trudność z codzienną opieką nad dziećmi. Pracownik"
-    " socjalny proponuje wsparcie w organizacji dnia i w kontaktach z lekarzami.",
-    "Młodzi rodzice wychowują pierwsze dziecko i nie mają wsparcia bliskich. Potrzebują"
-    " pomocy w pielęgnacji niemowlęcia i w sprawach urzędowych.",
+    "Szkoła zgłosiła częste nieobecności dzieci i brak kontaktu z rodziną. W wywiadzie"
+    " środowiskowym okazało się, że rodzina nie radzi sobie z porannym wyjściem do szkoły.",
+    "Rodzina utrzymuje się z zasiłków, nikt z dorosłych nie ma stałej pracy. W domu brakuje"
+    " podstawowego wyposażenia, a dzieci nie mają miejsca do nauki.",
+    "Rodzina ma trudności wychowawcze: dzieci nie słuchają poleceń, w domu często dochodzi"
+    " do kłótni. Rodzina sama prosi o pomoc.",
+    "Rodzina mieszka w zawilgoconym mieszkaniu komunalnym, dzieci często chorują. Dorośli"
+    " nie wiedzą, jak załatwić zamianę lokalu i dodatek mieszkaniowy.",
+    "Po utracie pracy rodzina popadła w długi. Pielęgniarka środowiskowa zwróciła uwagę"
+    " na zaniedbania w opiece nad najmłodszym dzieckiem.",
+    "Dorosły członek rodziny choruje przewlekle i ma trudność z codzienną opieką nad dziećmi."
+    " Pracownik socjalny proponuje wsparcie w organizacji dnia i w kontaktach z lekarzami.",
+    "Rodzina nie ma wsparcia bliskich i potrzebuje pomocy w opiece nad małym dzieckiem"
+    " oraz w sprawach urzędowych.",
 )
 REFERRED_AWAITING_REASON = (
     "Rodzina zgłosiła się sama po pomoc w sprawie zadłużenia i zachowania dzieci."
@@ -130,120 +185,283 @@ ZA_ZYCIEM_REASON = (
 FOSTER_REASON = (
     "Postanowieniem Sądu Rejonowego w Kłodzku jedno z dzieci zostało czasowo umieszczone"
     " w rodzinie zastępczej. Celem pracy jest przywrócenie rodzinie zdolności do opieki"
-    " i powrót dziecka do domu; matka deklaruje gotowość współpracy."
+    " i powrót dziecka do domu; rodzina deklaruje gotowość współpracy."
 )
 FOSTER_COORDINATOR = (
     "Monika Baran, koordynatorka rodzinnej pieczy zastępczej, PCPR w Kłodzku, tel. 74 865 57 10"
 )
+CASE_EVENT_REASONS = {
+    "referred": "Zgłoszenie od pracownika socjalnego: {worker}.",
+    "active": "Rodzina wyraziła zgodę na współpracę z asystentem rodziny.",
+    "ended": "Cele planu osiągnięte; napisano ocenę końcową.",
+    "monitoring": "Monitorowanie do {until:%d.%m.%Y}.",
+}
+FOSTER_PLAN_REFERENCE = "Plan pomocy dziecku (PCPR w Kłodzku)"
+RELATION_LABELS = {"parent": "rodzic", "guardian": "opiekun prawny", "child": "dziecko"}
 
 # Goals by area: (area, wording, tasks); a task is (action, owner, expected effect) and the
 # owner is "adult", "child" (an older child, else the adult) or "assistant".
 GOALS = (
-    ("care", "Dzieci mają stały plan dnia i pory snu", (
-        ("Spisać z dziećmi plan dnia i powiesić go w kuchni", "adult",
-         "Dzieci wiedzą, o której wstają, jedzą i kładą się spać"),
-        ("Czytać młodszym dzieciom przed snem", "adult",
-         "Dzieci zasypiają spokojniej, rodzic spędza z nimi czas"),
-        ("Pokazać spokojne sposoby stawiania granic podczas trzech wizyt", "assistant",
-         "Rodzic reaguje na złe zachowanie bez krzyku"),
-    )),
-    ("household", "W mieszkaniu jest czysto i bezpiecznie dla dzieci", (
-        ("Ustalić grafik sprzątania, w którym każdy ma swoje zadanie", "adult",
-         "Mieszkanie jest sprzątane co tydzień"),
-        ("Zdobyć łóżko dla najmłodszego dziecka przez parafialną zbiórkę", "assistant",
-         "Każde dziecko ma własne miejsce do spania"),
-        ("Zabezpieczyć gniazdka i środki czystości przed małymi dziećmi", "adult",
-         "W domu nie ma niebezpiecznych miejsc dla dzieci"),
-    )),
-    ("household", "Rodzina gotuje ciepłe posiłki w domu", (
-        ("Ułożyć jadłospis na tydzień i listę zakupów", "adult",
-         "Zakupy są zaplanowane, mniej jedzenia się marnuje"),
-        ("Ugotować razem trzy proste i tanie obiady", "assistant",
-         "Rodzic sam przygotowuje zdrowy obiad"),
-    )),
-    ("budget", "Rodzina spłaca zaległości za mieszkanie", (
-        ("Zebrać wszystkie rachunki i wypisać zaległości", "adult",
-         "Rodzina wie, ile i komu jest winna"),
-        ("Złożyć w spółdzielni wniosek o rozłożenie długu na raty", "adult",
-         "Dług jest rozłożony na raty, nie ma groźby eksmisji"),
-        ("Pójść z rodzicem na rozmowę w spółdzielni", "assistant",
-         "Rodzic czuje się pewniej w rozmowie z urzędnikiem"),
-    )),
-    ("budget", "Pieniędzy wystarcza do końca miesiąca", (
-        ("Zapisywać wszystkie wydatki w zeszycie przez miesiąc", "adult",
-         "Rodzina widzi, na co wydaje pieniądze"),
-        ("Sprawdzić prawo do dodatku mieszkaniowego i złożyć wniosek", "adult",
-         "Rodzina dostaje należne świadczenia"),
-    )),
-    ("work", "Jedno z rodziców ma stałą pracę", (
-        ("Zarejestrować się w Powiatowym Urzędzie Pracy w Kłodzku", "adult",
-         "Rodzic ma status bezrobotnego i ubezpieczenie zdrowotne"),
-        ("Napisać razem CV i przećwiczyć rozmowę o pracę", "assistant",
-         "Rodzic ma gotowe CV i wie, czego się spodziewać na rozmowie"),
-        ("Wysłać co najmniej pięć zgłoszeń do pracy", "adult",
-         "Rodzic chodzi na rozmowy kwalifikacyjne"),
-    )),
-    ("health", "Dzieci mają aktualne szczepienia i bilanse", (
-        ("Umówić dzieci na bilans u pediatry", "adult",
-         "Dzieci są po bilansach i mają aktualne szczepienia"),
-        ("Przypominać SMS-em o terminach wizyt", "assistant", "Żadna wizyta nie przepada"),
-    )),
-    ("health", "Rodzic dba o swoje zdrowie", (
-        ("Umówić wizytę w poradni zdrowia psychicznego w Kłodzku", "adult",
-         "Rodzic ma stałą opiekę specjalisty"),
-        ("Chodzić na wizyty kontrolne i brać leki zgodnie z zaleceniem", "adult",
-         "Rodzic ma siłę na codzienne obowiązki"),
-    )),
-    ("school", "Dzieci codziennie chodzą do szkoły", (
-        ("Budzić dzieci o 7:00 i odprowadzać je do szkoły", "adult",
-         "Dzieci nie mają nieusprawiedliwionych nieobecności"),
-        ("Raz w miesiącu porozmawiać z wychowawczynią o frekwencji", "adult",
-         "Rodzic wie, jak dziecko radzi sobie w szkole"),
-        ("Odrabiać lekcje codziennie po obiedzie", "child",
-         "Dziecko ma zaliczone wszystkie przedmioty"),
-    )),
-    ("school", "Dziecko dostaje pomoc w nauce", (
-        ("Złożyć wniosek o badanie w poradni psychologiczno-pedagogicznej", "adult",
-         "Dziecko ma opinię poradni i dostosowane wymagania"),
-        ("Zapisać dziecko do świetlicy środowiskowej", "adult",
-         "Dziecko ma pomoc w odrabianiu lekcji"),
-    )),
-    ("institutions", "Rodzina sama załatwia sprawy w urzędach", (
-        ("Pokazać, jak złożyć wniosek o świadczenie przez internet", "assistant",
-         "Rodzic samodzielnie składa wnioski przez internet"),
-        ("Założyć profil zaufany", "adult", "Rodzic załatwia sprawy bez wychodzenia z domu"),
-    )),
-    ("social", "Rodzina spędza razem wolny czas", (
-        ("Raz w tygodniu wyjść razem na spacer albo na plac zabaw", "adult",
-         "Rodzina ma stały, wspólny czas"),
-        ("Zapisać dzieci na zajęcia w Bystrzyckim Ośrodku Kultury", "adult",
-         "Dzieci mają zajęcia po szkole"),
-    )),
-    ("safety", "Kłótnie w domu kończą się bez krzyku i przemocy", (
-        ("Chodzić na spotkania grupy wsparcia dla rodziców", "adult",
-         "Rodzic zna sposoby radzenia sobie ze złością"),
-        ("Ustalić z rodziną plan bezpieczeństwa na trudne sytuacje", "assistant",
-         "Rodzic wie, gdzie szukać pomocy"),
-    )),
+    (
+        "care",
+        "Dzieci mają stały plan dnia i pory snu",
+        (
+            (
+                "Spisać z dziećmi plan dnia i powiesić go w kuchni",
+                "adult",
+                "Dzieci wiedzą, o której wstają, jedzą i kładą się spać",
+            ),
+            (
+                "Czytać młodszym dzieciom przed snem",
+                "adult",
+                "Dzieci zasypiają spokojniej, rodzic spędza z nimi czas",
+            ),
+            (
+                "Pokazać spokojne sposoby stawiania granic podczas trzech wizyt",
+                "assistant",
+                "Rodzic reaguje na złe zachowanie bez krzyku",
+            ),
+        ),
+    ),
+    (
+        "household",
+        "W mieszkaniu jest czysto i bezpiecznie dla dzieci",
+        (
+            (
+                "Ustalić grafik sprzątania, w którym każdy ma swoje zadanie",
+                "adult",
+                "Mieszkanie jest sprzątane co tydzień",
+            ),
+            (
+                "Zdobyć łóżko dla najmłodszego dziecka przez parafialną zbiórkę",
+                "assistant",
+                "Każde dziecko ma własne miejsce do spania",
+            ),
+            (
+                "Zabezpieczyć gniazdka i środki czystości przed małymi dziećmi",
+                "adult",
+                "W domu nie ma niebezpiecznych miejsc dla dzieci",
+            ),
+        ),
+    ),
+    (
+        "household",
+        "Rodzina gotuje ciepłe posiłki w domu",
+        (
+            (
+                "Ułożyć jadłospis na tydzień i listę zakupów",
+                "adult",
+                "Zakupy są zaplanowane, mniej jedzenia się marnuje",
+            ),
+            (
+                "Ugotować razem trzy proste i tanie obiady",
+                "assistant",
+                "Rodzic sam przygotowuje zdrowy obiad",
+            ),
+        ),
+    ),
+    (
+        "budget",
+        "Rodzina spłaca zaległości za mieszkanie",
+        (
+            (
+                "Zebrać wszystkie rachunki i wypisać zaległości",
+                "adult",
+                "Rodzina wie, ile i komu jest winna",
+            ),
+            (
+                "Złożyć w spółdzielni wniosek o rozłożenie długu na raty",
+                "adult",
+                "Dług jest rozłożony na raty, nie ma groźby eksmisji",
+            ),
+            (
+                "Pójść z rodzicem na rozmowę w spółdzielni",
+                "assistant",
+                "Rodzic czuje się pewniej w rozmowie z urzędnikiem",
+            ),
+        ),
+    ),
+    (
+        "budget",
+        "Pieniędzy wystarcza do końca miesiąca",
+        (
+            (
+                "Zapisywać wszystkie wydatki w zeszycie przez miesiąc",
+                "adult",
+                "Rodzina widzi, na co wydaje pieniądze",
+            ),
+            (
+                "Sprawdzić prawo do dodatku mieszkaniowego i złożyć wniosek",
+                "adult",
+                "Rodzina dostaje należne świadczenia",
+            ),
+        ),
+    ),
+    (
+        "work",
+        "Jedno z rodziców ma stałą pracę",
+        (
+            (
+                "Zarejestrować się w Powiatowym Urzędzie Pracy w Kłodzku",
+                "adult",
+                "Rodzic ma status bezrobotnego i ubezpieczenie zdrowotne",
+            ),
+            (
+                "Napisać razem CV i przećwiczyć rozmowę o pracę",
+                "assistant",
+                "Rodzic ma gotowe CV i wie, czego się spodziewać na rozmowie",
+            ),
+            (
+                "Wysłać co najmniej pięć zgłoszeń do pracy",
+                "adult",
+                "Rodzic chodzi na rozmowy kwalifikacyjne",
+            ),
+        ),
+    ),
+    (
+        "health",
+        "Dzieci mają aktualne szczepienia i bilanse",
+        (
+            (
+                "Umówić dzieci na bilans u pediatry",
+                "adult",
+                "Dzieci są po bilansach i mają aktualne szczepienia",
+            ),
+            ("Przypominać SMS-em o terminach wizyt", "assistant", "Żadna wizyta nie przepada"),
+        ),
+    ),
+    (
+        "health",
+        "Rodzic dba o swoje zdrowie",
+        (
+            (
+                "Umówić wizytę w poradni zdrowia psychicznego w Kłodzku",
+                "adult",
+                "Rodzic ma stałą opiekę specjalisty",
+            ),
+            (
+                "Chodzić na wizyty kontrolne i brać leki zgodnie z zaleceniem",
+                "adult",
+                "Rodzic ma siłę na codzienne obowiązki",
+            ),
+        ),
+    ),
+    (
+        "school",
+        "Dzieci codziennie chodzą do szkoły",
+        (
+            (
+                "Budzić dzieci o 7:00 i odprowadzać je do szkoły",
+                "adult",
+                "Dzieci nie mają nieusprawiedliwionych nieobecności",
+            ),
+            (
+                "Raz w miesiącu porozmawiać z wychowawczynią o frekwencji",
+                "adult",
+                "Rodzic wie, jak dziecko radzi sobie w szkole",
+            ),
+            (
+                "Odrabiać lekcje codziennie po obiedzie",
+                "child",
+                "Dziecko ma zaliczone wszystkie przedmioty",
+            ),
+        ),
+    ),
+    (
+        "school",
+        "Dziecko dostaje pomoc w nauce",
+        (
+            (
+                "Złożyć wniosek o badanie w poradni psychologiczno-pedagogicznej",
+                "adult",
+                "Dziecko ma opinię poradni i dostosowane wymagania",
+            ),
+            (
+                "Zapisać dziecko do świetlicy środowiskowej",
+                "adult",
+                "Dziecko ma pomoc w odrabianiu lekcji",
+            ),
+        ),
+    ),
+    (
+        "institutions",
+        "Rodzina sama załatwia sprawy w urzędach",
+        (
+            (
+                "Pokazać, jak złożyć wniosek o świadczenie przez internet",
+                "assistant",
+                "Rodzic samodzielnie składa wnioski przez internet",
+            ),
+            ("Założyć profil zaufany", "adult", "Rodzic załatwia sprawy bez wychodzenia z domu"),
+        ),
+    ),
+    (
+        "social",
+        "Rodzina spędza razem wolny czas",
+        (
+            (
+                "Raz w tygodniu wyjść razem na spacer albo na plac zabaw",
+                "adult",
+                "Rodzina ma stały, wspólny czas",
+            ),
+            (
+                "Zapisać dzieci na zajęcia w Bystrzyckim Ośrodku Kultury",
+                "adult",
+                "Dzieci mają zajęcia po szkole",
+            ),
+        ),
+    ),
+    (
+        "safety",
+        "Kłótnie w domu kończą się bez krzyku i przemocy",
+        (
+            (
+                "Chodzić na spotkania grupy wsparcia dla rodziców",
+                "adult",
+                "Rodzic zna sposoby radzenia sobie ze złością",
+            ),
+            (
+                "Ustalić z rodziną plan bezpieczeństwa na trudne sytuacje",
+                "assistant",
+                "Rodzic wie, gdzie szukać pomocy",
+            ),
+        ),
+    ),
 )
-ZA_ZYCIEM_GOAL = ("health", "Syn ma zapewnioną rehabilitację i opiekę lekarzy", (
-    ("Złożyć wniosek o wczesne wspomaganie rozwoju", "adult",
-     "Syn ma zajęcia z rehabilitantem co tydzień"),
-    ("Przygotować wniosek o jednorazowe świadczenie 4000 zł", "assistant",
-     "Rodzina otrzymuje świadczenie „Za życiem”"),
-))
-NEW_GOAL_V2 = ("social", "Rodzina spędza razem wolny czas", (
-    ("Raz w tygodniu wyjść razem na spacer albo na plac zabaw", "adult",
-     "Rodzina ma stały, wspólny czas"),
-))
+ZA_ZYCIEM_GOAL = (
+    "health",
+    "Syn ma zapewnioną rehabilitację i opiekę lekarzy",
+    (
+        (
+            "Złożyć wniosek o wczesne wspomaganie rozwoju",
+            "adult",
+            "Syn ma zajęcia z rehabilitantem co tydzień",
+        ),
+        (
+            "Przygotować wniosek o jednorazowe świadczenie 4000 zł",
+            "assistant",
+            "Rodzina otrzymuje świadczenie „Za życiem”",
+        ),
+    ),
+)
+NEW_GOAL_V2 = (
+    "social",
+    "Rodzina spędza razem wolny czas",
+    (
+        (
+            "Raz w tygodniu wyjść razem na spacer albo na plac zabaw",
+            "adult",
+            "Rodzina ma stały, wspólny czas",
+        ),
+    ),
+)
 DROP_REASON = "Zadanie okazało się nieaktualne po zmianie sytuacji rodziny."
 CONSULTATION_REMARKS = "Pracownik socjalny zgadza się z planem, prosi o informację po ocenie."
 
 HOME_NOTES = (
     "Omówiono realizację zadań z planu pracy. Rodzina wywiązała się z ustaleń z poprzedniej"
     " wizyty.",
-    "Mieszkanie posprzątane, dzieci zadbane. Wspólnie ułożono jadłospis na najbliższy"
-    " tydzień.",
+    "Mieszkanie posprzątane, dzieci zadbane. Wspólnie ułożono jadłospis na najbliższy tydzień.",
     "Rozmowa o zachowaniu starszego dziecka w szkole. Rodzic skontaktuje się z wychowawczynią.",
     "Przejrzano rachunki i zeszyt wydatków. Zaległość za prąd zmalała, rodzina pilnuje"
     " terminów płatności.",
@@ -254,8 +472,7 @@ HOME_NOTES = (
     "Dzieci pokazały zeszyty i oceny. Frekwencja się poprawiła, rodzina jest z tego dumna.",
     "Atmosfera w domu spokojniejsza niż miesiąc temu. Rodzicowi łatwiej zachować spokój,"
     " gdy dzieci się kłócą.",
-    "W mieszkaniu zimno, piec wymaga przeglądu. Przekazano informację pracownikowi"
-    " socjalnemu w sprawie pomocy na opał.",
+    "Zepsuła się pralka. Przekazano informację pracownikowi socjalnemu w sprawie pomocy rzeczowej.",
     "Ćwiczenie planowania zakupów na tydzień. Rodzic sam policzył, ile może wydać dziennie.",
 )
 CLOSING_NOTES = (
@@ -271,8 +488,7 @@ CONSULTATION_NOTES = (
     "Konsultacja w ośrodku na prośbę rodzica. Omówiono pismo ze spółdzielni i przygotowano"
     " odpowiedź.",
     "Przygotowanie do rozmowy o pracę; przećwiczono pytania, które mogą paść.",
-    "Rodzic przyszedł z pytaniami o dodatek mieszkaniowy. Przekazano listę potrzebnych"
-    " dokumentów.",
+    "Rodzic przyszedł z pytaniami o dodatek mieszkaniowy. Przekazano listę potrzebnych dokumentów.",
 )
 PHONE_NOTES = (
     "Rozmowa telefoniczna: rodzic potwierdził, że dziecko było na bilansie u pediatry.",
@@ -282,14 +498,21 @@ PHONE_NOTES = (
 PHONE_PLACE = "Rozmowa telefoniczna"
 # Accompanying: (place, note, others present).
 ACCOMPANYING = (
-    ("Poradnia Psychologiczno-Pedagogiczna w Kłodzku",
-     "Towarzyszenie w poradni; ustalono termin badania dziecka.", "psycholog poradni"),
-    ("Powiatowy Urząd Pracy w Kłodzku",
-     "Towarzyszenie w urzędzie pracy; rodzic zarejestrował się jako osoba bezrobotna.",
-     "doradca zawodowy"),
-    ("Szkoła Podstawowa nr 1 w Bystrzycy Kłodzkiej",
-     "Wspólna rozmowa z wychowawczynią i pedagogiem szkolnym o frekwencji dziecka.",
-     "wychowawczyni, pedagog szkolny"),
+    (
+        "Poradnia Psychologiczno-Pedagogiczna w Kłodzku",
+        "Towarzyszenie w poradni; ustalono termin badania dziecka.",
+        "psycholog poradni",
+    ),
+    (
+        "Powiatowy Urząd Pracy w Kłodzku",
+        "Towarzyszenie w urzędzie pracy; rodzic zarejestrował się jako osoba bezrobotna.",
+        "doradca zawodowy",
+    ),
+    (
+        "Szkoła Podstawowa nr 1 w Bystrzycy Kłodzkiej",
+        "Wspólna rozmowa z wychowawczynią i pedagogiem szkolnym o frekwencji dziecka.",
+        "wychowawczyni, pedagog szkolny",
+    ),
 )
 MONITORING_NOTE = (
     "Wizyta monitorująca. Rodzina radzi sobie samodzielnie: dzieci chodzą do szkoły,"
@@ -359,48 +582,82 @@ PROGRESS_COMMENTS = (
 
 # The centre's "Za życiem" catalogue: (category, name, description, address, phone, hours).
 SUPPORT_SERVICES = (
-    ("benefits",
-     "Jednorazowe świadczenie z tytułu urodzenia się dziecka z ciężkim i nieodwracalnym"
-     " upośledzeniem albo nieuleczalną chorobą zagrażającą życiu",
-     "4000 zł wypłacane jednorazowo. Wniosek składa się w ciągu 12 miesięcy od urodzenia"
-     " dziecka; potrzebne jest zaświadczenie lekarskie.",
-     CENTRE_ADDRESS, CENTRE_PHONE, "pon.–pt. 7:30–15:30"),
-    ("legal",
-     "Poradnictwo prawne – Powiatowe Centrum Pomocy Rodzinie w Kłodzku",
-     "Porady w sprawach praw rodzicielskich, uprawnień pracowniczych i świadczeń.",
-     "ul. Łużycka 4, 57-300 Kłodzko", "74 865 57 00", "pon.–pt. 8:00–15:00"),
-    ("psychological",
-     "Punkt Interwencji Kryzysowej w Bystrzycy Kłodzkiej",
-     "Bezpłatna pomoc psychologa dla rodziców w trudnej sytuacji.",
-     "ul. H. Sienkiewicza 8, 57-500 Bystrzyca Kłodzka", "74 811 03 40", "wt. i czw. 12:00–18:00"),
-    ("rehabilitation",
-     "Wczesne wspomaganie rozwoju dziecka – Poradnia Psychologiczno-Pedagogiczna",
-     "Zajęcia z rehabilitantem, logopedą i psychologiem dla dzieci od urodzenia.",
-     "ul. Wojska Polskiego 11, 57-300 Kłodzko", "74 867 32 15", "pon.–pt. 8:00–16:00"),
-    ("health",
-     "Domowe hospicjum dla dzieci",
-     "Opieka lekarza, pielęgniarki i psychologa w domu; także opieka perinatalna.",
-     "ul. Szpitalna 1a, 57-300 Kłodzko", "74 865 46 00", "całodobowo"),
-    ("health",
-     "Koordynowana opieka nad kobietą w ciąży",
-     "Opieka położnej i lekarza w ciąży, porodzie i po porodzie.",
-     "ul. Szpitalna 1a, 57-300 Kłodzko", "74 865 45 45", "pon.–pt. 8:00–18:00"),
-    ("other",
-     "Orzeczenie o niepełnosprawności – Powiatowy Zespół do Spraw Orzekania"
-     " o Niepełnosprawności",
-     "Orzeczenie daje prawo m.in. do zasiłku pielęgnacyjnego i ulg.",
-     "ul. Łużycka 4, 57-300 Kłodzko", "74 865 57 30", "pon.–pt. 8:00–15:00"),
+    (
+        "benefits",
+        "Jednorazowe świadczenie z tytułu urodzenia się dziecka z ciężkim i nieodwracalnym"
+        " upośledzeniem albo nieuleczalną chorobą zagrażającą życiu",
+        "4000 zł wypłacane jednorazowo. Wniosek składa się w ciągu 12 miesięcy od urodzenia"
+        " dziecka; potrzebne jest zaświadczenie lekarskie.",
+        CENTRE_ADDRESS,
+        CENTRE_PHONE,
+        "pon.–pt. 7:30–15:30",
+    ),
+    (
+        "legal",
+        "Poradnictwo prawne – Powiatowe Centrum Pomocy Rodzinie w Kłodzku",
+        "Porady w sprawach praw rodzicielskich, uprawnień pracowniczych i świadczeń.",
+        "ul. Łużycka 4, 57-300 Kłodzko",
+        "74 865 57 00",
+        "pon.–pt. 8:00–15:00",
+    ),
+    (
+        "psychological",
+        "Punkt Interwencji Kryzysowej w Bystrzycy Kłodzkiej",
+        "Bezpłatna pomoc psychologa dla rodziców w trudnej sytuacji.",
+        "ul. H. Sienkiewicza 8, 57-500 Bystrzyca Kłodzka",
+        "74 811 03 40",
+        "wt. i czw. 12:00–18:00",
+    ),
+    (
+        "rehabilitation",
+        "Wczesne wspomaganie rozwoju dziecka – Poradnia Psychologiczno-Pedagogiczna",
+        "Zajęcia z rehabilitantem, logopedą i psychologiem dla dzieci od urodzenia.",
+        "ul. Wojska Polskiego 11, 57-300 Kłodzko",
+        "74 867 32 15",
+        "pon.–pt. 8:00–16:00",
+    ),
+    (
+        "health",
+        "Domowe hospicjum dla dzieci",
+        "Opieka lekarza, pielęgniarki i psychologa w domu; także opieka perinatalna.",
+        "ul. Szpitalna 1a, 57-300 Kłodzko",
+        "74 865 46 00",
+        "całodobowo",
+    ),
+    (
+        "health",
+        "Koordynowana opieka nad kobietą w ciąży",
+        "Opieka położnej i lekarza w ciąży, porodzie i po porodzie.",
+        "ul. Szpitalna 1a, 57-300 Kłodzko",
+        "74 865 45 45",
+        "pon.–pt. 8:00–18:00",
+    ),
+    (
+        "other",
+        "Orzeczenie o niepełnosprawności – Powiatowy Zespół do Spraw Orzekania"
+        " o Niepełnosprawności",
+        "Orzeczenie daje prawo m.in. do zasiłku pielęgnacyjnego i ulg.",
+        "ul. Łużycka 4, 57-300 Kłodzko",
+        "74 865 57 30",
+        "pon.–pt. 8:00–15:00",
+    ),
 )
 SUPPORT_REQUEST_OUTCOME = "Syn zakwalifikowany do wczesnego wspomagania, zajęcia co tydzień."
 
 # Cooperation with institutions: (days ago, institution, purpose, outcome).
 INSTITUTION_CONTACTS = (
-    (40, "Szkoła Podstawowa nr 1 w Bystrzycy Kłodzkiej",
-     "Rozmowa z pedagogiem szkolnym o frekwencji i zachowaniu syna.",
-     "Szkoła co tydzień informuje rodzica o nieobecnościach."),
-    (25, "Poradnia Psychologiczno-Pedagogiczna w Kłodzku",
-     "Ustalenie terminu badania dziecka.",
-     "Badanie wyznaczone, rodzic zna listę dokumentów."),
+    (
+        40,
+        "Szkoła Podstawowa nr 1 w Bystrzycy Kłodzkiej",
+        "Rozmowa z pedagogiem szkolnym o frekwencji i zachowaniu syna.",
+        "Szkoła co tydzień informuje rodzica o nieobecnościach.",
+    ),
+    (
+        25,
+        "Poradnia Psychologiczno-Pedagogiczna w Kłodzku",
+        "Ustalenie terminu badania dziecka.",
+        "Badanie wyznaczone, rodzic zna listę dokumentów.",
+    ),
 )
 COURT = "Sąd Rejonowy w Kłodzku, III Wydział Rodzinny i Nieletnich"
 COURT_OPINION_BODY = """\
