@@ -12,8 +12,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 
-def make_engine(database_url: str, **kwargs: Any) -> Engine:
-    """An engine tuned for the database at hand."""
+def make_engine(database_url: str, *, immediate: bool = True, **kwargs: Any) -> Engine:
+    """An engine tuned for the database at hand.
+
+    On SQLite, `immediate` takes the write lock at BEGIN (every request of the app may write:
+    at least its audit event); a tool that only reads alongside the app can pass False.
+    """
     if database_url.startswith("sqlite"):
         engine = sa.create_engine(
             database_url,
@@ -21,7 +25,7 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
             **kwargs,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin_immediate)
+        event.listen(engine, "begin", _sqlite_begin_immediate if immediate else _sqlite_begin)
         return engine
     # pre-ping: a connection killed under us (restart, failover) is replaced, not reused.
     return sa.create_engine(
@@ -42,6 +46,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 def _sqlite_begin_immediate(connection: Any) -> None:

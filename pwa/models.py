@@ -390,6 +390,8 @@ class WebAuthnChallenge(SQLModel, table=True):
     challenge: bytes = Field(sa_type=sa.LargeBinary, nullable=False, unique=True)
     purpose: str = _text(20)  # "register" or "authenticate"
     user_id: uuid.UUID | None = _fk("user.id", nullable=True)
+    # The WebAuthn user handle offered at registration (the new account's id).
+    user_handle: bytes | None = Field(default=None, sa_type=sa.LargeBinary, nullable=True)
     invitation_id: uuid.UUID | None = _fk("invitation.id", nullable=True)
     created_at: datetime = _created()
     expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)

@@ -80,7 +80,9 @@ def database_url(postgres_database: str | None, tmp_path: Path) -> Iterator[str]
 
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
-    engine = make_engine(database_url)
+    # Deferred transactions: a test reading the database must not hold SQLite's write lock
+    # while the app (in the same thread) serves a request.
+    engine = make_engine(database_url, immediate=False)
     yield engine
     engine.dispose()
 
@@ -101,7 +103,7 @@ def make_settings(database_url: str, tmp_path: Path, **overrides: object) -> Set
     values: dict[str, object] = {
         "database_url": database_url,
         "secret_key": TEST_SECRET,
-        "base_url": "http://testserver",
+        "base_url": "http://localhost",
         "var_dir": tmp_path / "var",
         "run_background_jobs": False,
         "push_allow_loopback": True,
@@ -122,7 +124,7 @@ def app(settings: Settings):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
-    with TestClient(app, raise_server_exceptions=False) as test_client:
+    with TestClient(app, base_url="http://localhost", raise_server_exceptions=False) as test_client:
         yield test_client
 
 

@@ -24,7 +24,7 @@ def demo_client(database_url: str, tmp_path: Path, db: Session):
     load_demo_data(db, today=date.today())
     db.commit()
     app = create_app(make_settings(database_url, tmp_path, demo=True))
-    with TestClient(app, raise_server_exceptions=False) as client:
+    with TestClient(app, base_url="http://localhost", raise_server_exceptions=False) as client:
         yield client
 
 
@@ -74,6 +74,7 @@ def test_session_cookie_carries_only_a_random_token(demo_client: TestClient, db:
     demo_client.post(f"/demo/{user.id}/signin", data={"csrf_token": token})
     cookie = demo_client.cookies.get(cookie_names(demo_client.app.state.settings)["session"])  # type: ignore[attr-defined]
     assert cookie and str(user.id) not in cookie
+    db.rollback()  # a new read transaction sees what the app committed
     stored = db.exec(select(UserSession).where(UserSession.user_id == user.id)).all()
     assert len(stored) == 1 and stored[0].token_hash != cookie
 
@@ -87,7 +88,7 @@ def test_logout_ends_the_session_and_clears_site_data(demo_client: TestClient, d
     )
     assert response.status_code == 303
     assert response.headers["clear-site-data"] == '"cache", "storage"'
-    db.expire_all()
+    db.rollback()
     stored = db.exec(select(UserSession).where(UserSession.user_id == user.id)).one()
     assert stored.ended_at is not None
     assert demo_client.get("/family", follow_redirects=False).status_code == 303

@@ -15,6 +15,18 @@ class DomainError(Exception):
         self.message = message
 
 
+class Refused(DomainError):
+    """A request that cannot be honoured as sent (a failed passkey check, a bad link)."""
+
+    status_code = 400
+
+
+class TooManyAttempts(DomainError):
+    """Too many failed attempts from one client: wait before trying again."""
+
+    status_code = 429
+
+
 class NotFound(DomainError):
     """No such object, or one the user may not see (never reveal which)."""
 

@@ -10,10 +10,23 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from pwa.domain.errors import Conflict, NotFound
+from pwa.domain import audit, policy
+from pwa.domain.actors import Actor
+from pwa.domain.errors import Conflict, Invalid, NotFound
 from pwa.domain.sessions import hash_token
 from pwa.i18n import gettext as _
-from pwa.models import Centre, Gender, Invitation, InvitationStatus, Role, User, utcnow
+from pwa.models import (
+    Centre,
+    Family,
+    FamilyMember,
+    Gender,
+    Invitation,
+    InvitationStatus,
+    Relation,
+    Role,
+    User,
+    utcnow,
+)
 
 VALIDITY = timedelta(hours=72)
 
@@ -26,7 +39,7 @@ class IssuedInvitation:
     token: str
 
     def link(self, base_url: str) -> str:
-        return f"{base_url.rstrip('/')}/invitations/{self.token}"
+        return f"{base_url.rstrip('/')}/i/{self.token}"
 
 
 def issue(
@@ -104,11 +117,18 @@ def require_valid(invitation: Invitation, *, now: datetime | None = None) -> Non
         raise Conflict(unusable_reason(state))
 
 
-def accept(db: Session, *, invitation: Invitation, now: datetime | None = None) -> User:
+def accept(
+    db: Session,
+    *,
+    invitation: Invitation,
+    now: datetime | None = None,
+    user_id: uuid.UUID | None = None,
+) -> User:
     """Turn a valid invitation into a user account, exactly once."""
     now = now or utcnow()
     require_valid(invitation, now=now)
     user = User(
+        id=user_id or uuid.uuid4(),
         centre_id=invitation.centre_id,
         role=invitation.role,
         first_name=invitation.first_name,
@@ -151,3 +171,139 @@ def invite_first_coordinator(
         db, centre_id=centre.id, role=Role.coordinator, first_name=first_name, last_name=last_name
     )
     return issued.link(base_url)
+
+
+@dataclass(frozen=True)
+class StaffInvitationForm:
+    """What a coordinator types to invite a colleague."""
+
+    first_name: str = ""
+    last_name: str = ""
+    role: str = ""
+    gender: str = ""
+    email: str = ""
+
+
+def invite_staff(db: Session, *, actor: Actor, form: StaffInvitationForm) -> IssuedInvitation:
+    """A coordinator invites a coordinator or an assistant of the same centre."""
+    if actor.role is not Role.coordinator:
+        raise NotFound
+    errors: dict[str, str] = {}
+    if not form.first_name.strip():
+        errors["first_name"] = _("Please enter the first name.")
+    if not form.last_name.strip():
+        errors["last_name"] = _("Please enter the last name.")
+    if len(form.first_name) > 80 or len(form.last_name) > 80:
+        errors["last_name"] = _("Names can be at most 80 characters long.")
+    if form.role not in (Role.coordinator.value, Role.assistant.value):
+        errors["role"] = _("Choose the role: coordinator or family assistant.")
+    if form.gender not in (Gender.female.value, Gender.male.value):
+        errors["gender"] = _("Choose how to address the person.")
+    email = form.email.strip()
+    if email and (len(email) > 120 or "@" not in email or " " in email):
+        errors["email"] = _("This does not look like an e-mail address.")
+    if errors:
+        raise Invalid(_("Please correct the marked fields."), errors=errors)
+    issued = issue(
+        db,
+        centre_id=actor.centre_id,
+        role=Role(form.role),
+        first_name=form.first_name,
+        last_name=form.last_name,
+        gender=Gender(form.gender),
+        email=email,
+        created_by=actor.user,
+    )
+    audit.record(db, actor=actor, action="invitation.create", obj=issued.invitation, role=form.role)
+    return issued
+
+
+@dataclass(frozen=True)
+class FamilyInvitationChoice:
+    """An adult member of a family, and whether they already have an account."""
+
+    member: FamilyMember
+    has_account: bool
+
+
+def family_invitation_choices(
+    db: Session, *, actor: Actor, family_id: uuid.UUID
+) -> tuple[Family, list[FamilyInvitationChoice]]:
+    """The family's adult members in the household, for the invitation form."""
+    family = policy.get_family(db, actor=actor, family_id=family_id)
+    if not policy.may_invite_family_member(db, actor=actor, family=family):
+        raise NotFound
+    members = db.exec(
+        select(FamilyMember)
+        .where(
+            FamilyMember.family_id == family.id,
+            col(FamilyMember.in_household),
+            FamilyMember.relation != Relation.child,
+        )
+        .order_by(col(FamilyMember.last_name), col(FamilyMember.first_name))
+    ).all()
+    with_account = set(
+        db.exec(
+            select(User.family_member_id).where(User.family_id == family.id, col(User.is_active))
+        ).all()
+    )
+    audit.record(
+        db, actor=actor, action="family.read", family_id=family.id, obj=family, page="invite"
+    )
+    return family, [FamilyInvitationChoice(m, m.id in with_account) for m in members]
+
+
+def invite_family_member(
+    db: Session, *, actor: Actor, family_id: uuid.UUID, member_id: str
+) -> IssuedInvitation:
+    """The family's assistant or a coordinator invites an adult member of the family."""
+    family, choices = family_invitation_choices(db, actor=actor, family_id=family_id)
+    chosen = next((c for c in choices if str(c.member.id) == member_id.strip()), None)
+    if chosen is None:
+        raise Invalid(
+            _("Choose an adult member of this family."),
+            errors={"member_id": _("Choose an adult member of this family.")},
+        )
+    if chosen.has_account:
+        raise Invalid(
+            _("This person already has an account."),
+            errors={"member_id": _("This person already has an account.")},
+        )
+    member = chosen.member
+    issued = issue(
+        db,
+        centre_id=family.centre_id,
+        role=Role.family,
+        first_name=member.first_name,
+        last_name=member.last_name,
+        gender=Gender.male
+        if member.relation is Relation.parent and _looks_male(member.first_name)
+        else Gender.female,
+        created_by=actor.user,
+        family_id=family.id,
+        family_member_id=member.id,
+    )
+    audit.record(
+        db, actor=actor, action="invitation.create", family_id=family.id, obj=issued.invitation
+    )
+    return issued
+
+
+def _looks_male(first_name: str) -> bool:
+    """Polish female first names end in -a (with a few exceptions like Kuba, Barnaba)."""
+    name = first_name.strip().lower()
+    return not name.endswith("a") or name in {"kuba", "barnaba", "bonawentura", "kosma"}
+
+
+def revoke_by_id(db: Session, *, actor: Actor, invitation_id: uuid.UUID) -> Invitation:
+    """A coordinator (or whoever issued it) withdraws an unused invitation."""
+    invitation = db.get(Invitation, invitation_id)
+    if invitation is None or invitation.centre_id != actor.centre_id:
+        raise NotFound
+    if actor.role is not Role.coordinator and invitation.created_by_id != actor.id:
+        raise NotFound
+    revoke(db, invitation=invitation)
+    audit.record(
+        db, actor=actor, action="invitation.revoke", family_id=invitation.family_id, obj=invitation
+    )
+    return invitation

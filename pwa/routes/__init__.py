@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Mount
 
-from pwa.routes import account, demo, homes, public
+from pwa.routes import account, audit_log, demo, homes, invitations, people, public, signin
 from pwa.web.render import STATIC_DIR
 from pwa.web.static import VersionedStaticFiles
 
-FEATURES = (public, demo, homes, account)
+FEATURES = (public, signin, demo, homes, account, invitations, people, audit_log)
 
 
 def all_routes() -> list[BaseRoute]:

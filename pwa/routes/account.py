@@ -1,29 +1,99 @@
-"""The signed-in user's own account: who they are, signing out."""
+"""The signed-in user's own account: passkeys, sessions, signing out."""
 
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from pwa.domain import users
-from pwa.web.auth import require_user, sign_out
-from pwa.web.render import render
+from pwa.domain import accounts, passkeys, users
+from pwa.domain.errors import Conflict, DomainError, Refused
+from pwa.web.auth import relying_party, require_actor, sign_out
+from pwa.web.forms import path_uuid
+from pwa.web.json import credential_body, json_error, options_response
+from pwa.web.render import redirect, render
+
+
+def _account_context(request: Request, **extra: object) -> dict[str, object]:
+    actor = require_actor(request)
+    db = request.state.db
+    return {
+        "role_label": users.role_label(actor.user.role, actor.user.gender),
+        "passkeys": passkeys.list_passkeys(db, user=actor.user),
+        "sessions": accounts.live_sessions(db, user_id=actor.id),
+        "current_session_id": actor.session_id,
+        "passkey_error": "",
+        **extra,
+    }
 
 
 async def account_page(request: Request) -> Response:
-    user = require_user(request)
-    return render(
-        request, "account/index.html", {"role_label": users.role_label(user.role, user.gender)}
+    return render(request, "account/index.html", _account_context(request))
+
+
+async def add_passkey_options(request: Request) -> Response:
+    actor = require_actor(request)
+    options = passkeys.account_registration_options(
+        request.state.db, rp=relying_party(request), user=actor.user
     )
+    return options_response(options)
+
+
+async def add_passkey(request: Request) -> Response:
+    actor = require_actor(request)
+    try:
+        credential = await credential_body(request)
+        passkey = passkeys.register_for_account(
+            request.state.db, rp=relying_party(request), actor=actor, credential_json=credential
+        )
+    except DomainError as error:
+        return json_error(error)
+    return JSONResponse({"redirect": "/account", "passkey": str(passkey.id)})
+
+
+async def remove_passkey(request: Request) -> Response:
+    actor = require_actor(request)
+    try:
+        passkeys.remove_passkey(
+            request.state.db, actor=actor, passkey_id=path_uuid(request, "passkey_id")
+        )
+    except (Conflict, Refused) as error:
+        request.state.db.rollback()
+        context = _account_context(request, passkey_error=error.message)
+        return render(
+            request, "account/index.html", context, block="passkeys", status_code=error.status_code
+        )
+    return redirect(request, "/account")
+
+
+async def end_session(request: Request) -> Response:
+    actor = require_actor(request)
+    accounts.end_own_session(
+        request.state.db, actor=actor, session_id=path_uuid(request, "session_id")
+    )
+    return redirect(request, "/account")
 
 
 async def logout(request: Request) -> Response:
-    require_user(request)
+    require_actor(request)
     return sign_out(request)
 
 
 routes = [
     Route("/account", account_page, name="account"),
+    Route(
+        "/account/passkeys/options",
+        add_passkey_options,
+        methods=["POST"],
+        name="add_passkey_options",
+    ),
+    Route("/account/passkeys", add_passkey, methods=["POST"], name="add_passkey"),
+    Route(
+        "/account/passkeys/{passkey_id}/remove",
+        remove_passkey,
+        methods=["POST"],
+        name="remove_passkey",
+    ),
+    Route("/account/sessions/{session_id}/end", end_session, methods=["POST"], name="end_session"),
     Route("/logout", logout, methods=["POST"], name="logout"),
 ]

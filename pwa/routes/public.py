@@ -18,14 +18,6 @@ async def front_page(request: Request) -> Response:
     return render(request, "public/front.html")
 
 
-async def sign_in_page(request: Request) -> Response:
-    user = current_user(request)
-    if user is not None:
-        return RedirectResponse(home_url(user), status_code=303)
-    signed_out = request.query_params.get("signed_out") == "1"
-    return render(request, "public/signin.html", {"signed_out": signed_out})
-
-
 async def healthz(request: Request) -> Response:
     """200 when the database answers, 503 when it does not (for the load balancer)."""
     if database_answers(request.state.db):
@@ -35,6 +27,5 @@ async def healthz(request: Request) -> Response:
 
 routes = [
     Route("/", front_page, name="front_page"),
-    Route("/signin", sign_in_page, name="sign_in"),
     Route("/healthz", healthz, name="healthz"),
 ]

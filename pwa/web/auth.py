@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 from pwa import i18n
-from pwa.domain import sessions
+from pwa.domain import audit, sessions
+from pwa.domain.actors import Actor
 from pwa.domain.errors import Forbidden
+from pwa.domain.passkeys import RelyingParty
 from pwa.models import Role, User, UserSession
 from pwa.web.middleware import build_cookie, cookie_names
 from pwa.web.render import redirect
@@ -40,6 +42,23 @@ def require_role(request: Request, *roles: Role) -> User:
     return user
 
 
+def require_actor(request: Request, *roles: Role) -> Actor:
+    """The signed-in user (of one of `roles`, when given) with their session, for the domain."""
+    user = require_role(request, *roles) if roles else require_user(request)
+    row = current_session(request)
+    return Actor(user=user, session_id=row.id if row else None)
+
+
+def relying_party(request: Request) -> RelyingParty:
+    settings = request.app.state.settings
+    return RelyingParty(id=settings.rp_id, name="Asysta", origin=settings.origin)
+
+
+def client_address(request: Request) -> str:
+    """The client's address (uvicorn sets it from X-Forwarded-For behind the trusted proxy)."""
+    return request.client.host if request.client else "unknown"
+
+
 HOME_BY_ROLE = {
     Role.coordinator: "/coordinator",
     Role.assistant: "/assistant",
@@ -51,13 +70,15 @@ def home_url(user: User) -> str:
     return HOME_BY_ROLE[user.role]
 
 
-def sign_in(request: Request, user: User, *, next_url: str | None = None) -> Response:
+def sign_in(
+    request: Request, user: User, *, next_url: str | None = None, as_json: bool = False
+) -> Response:
     """Start a server-side session for `user` and send them to their home page."""
     settings = request.app.state.settings
     previous = current_session(request)
     if previous is not None:
         sessions.end_session(request.state.db, row=previous, reason="signed in again")
-    _row, token = sessions.start_session(
+    row, token = sessions.start_session(
         request.state.db,
         user=user,
         policy=sessions.SessionPolicy(
@@ -65,7 +86,12 @@ def sign_in(request: Request, user: User, *, next_url: str | None = None) -> Res
         ),
         user_agent=request.headers.get("user-agent", ""),
     )
-    response = redirect(request, next_url or home_url(user))
+    audit.record(
+        request.state.db, actor=Actor(user=user, session_id=row.id), action="session.sign_in",
+        family_id=user.family_id,
+    )  # fmt: skip
+    target = next_url or home_url(user)
+    response = JSONResponse({"redirect": target}) if as_json else redirect(request, target)
     response.headers.append(
         "set-cookie",
         build_cookie(

@@ -17,12 +17,16 @@ from pwa.models import (
     PlanStatus,
     Recommendation,
     Relation,
+    Role,
     SupportCategory,
     TaskState,
     VisitKind,
 )
 
 _LABELS: dict[enum.Enum, str] = {
+    Role.coordinator: lazy("coordinator"),
+    Role.assistant: lazy("family assistant"),
+    Role.family: lazy("family member"),
     CaseStatus.referred: lazy("referred"),
     CaseStatus.active: lazy("active"),
     CaseStatus.ended: lazy("work ended"),

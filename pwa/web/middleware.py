@@ -28,6 +28,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 MAX_FORM_BYTES = 1024 * 1024  # 1 MiB: no form of Asysta needs more
+KEEP_CHANGES_ON_ERROR = "keep_changes_on_error"
 
 
 def cookie_names(settings: Settings) -> dict[str, str]:
@@ -92,7 +93,8 @@ class UnitOfWorkMiddleware:
 
             async def send_after_commit(message: Message) -> None:
                 if message["type"] == "http.response.start":
-                    if message["status"] < 400:
+                    # A refusal may still need its own record kept (a failed sign-in counted).
+                    if message["status"] < 400 or state.get(KEEP_CHANGES_ON_ERROR):
                         db.commit()
                     else:
                         db.rollback()

@@ -44,6 +44,8 @@ def _nav_for(role: Role | None) -> list[dict[str, str]]:
     if role is Role.coordinator:
         return [
             {"url": "/coordinator", "label": _("Centre"), "icon": "centre"},
+            {"url": "/people", "label": _("People"), "icon": "people"},
+            {"url": "/audit", "label": _("Audit log"), "icon": "audit"},
             {"url": "/account", "label": _("Account"), "icon": "account"},
         ]
     if role is Role.family:
@@ -70,6 +72,22 @@ def shared_context(request: Request) -> dict[str, Any]:
     }
 
 
+def device_name(user_agent: str) -> str:
+    """A short, human name of a browser/device from its User-Agent ("Chrome, Android")."""
+    ua = user_agent or ""
+    system = next(
+        (name for key, name in (("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"),
+         ("Windows", "Windows"), ("Mac OS", "macOS"), ("Linux", "Linux")) if key in ua),
+        "",
+    )  # fmt: skip
+    browser = next(
+        (name for key, name in (("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"),
+         ("Safari/", "Safari")) if key in ua),
+        "",
+    )  # fmt: skip
+    return ", ".join(part for part in (browser, system) if part) or i18n.gettext("Unknown device")
+
+
 def make_templates() -> Jinja2Blocks:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
@@ -93,6 +111,7 @@ def make_templates() -> Jinja2Blocks:
         weekday=i18n.format_weekday,
         month=i18n.format_month,
         label=label,
+        device_name=device_name,
     )
     return Jinja2Blocks(env=env, context_processors=[shared_context])
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 16:25:20.708318
+Create Date: 2026-11-23 16:40:48.703894
 """
 
 from collections.abc import Sequence
@@ -558,6 +558,7 @@ def upgrade() -> None:
     sa.Column('challenge', sa.LargeBinary(), nullable=False),
     sa.Column('purpose', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('user_id', sa.Uuid(), nullable=True),
+    sa.Column('user_handle', sa.LargeBinary(), nullable=True),
     sa.Column('invitation_id', sa.Uuid(), nullable=True),
     sa.Column('created_at', pwa.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('expires_at', pwa.models.UTCDateTime(timezone=True), nullable=False),

@@ -1,0 +1,58 @@
+"""The audit log, for the coordinator: who read or changed what, per family and per user."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from pwa.domain import audit
+from pwa.models import Role
+from pwa.web.auth import require_actor
+from pwa.web.render import render
+
+PAGE_SIZE = 100
+
+
+def _uuid_or_none(value: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value) if value else None
+    except ValueError:
+        return None
+
+
+def _date_or_none(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+async def audit_log(request: Request) -> Response:
+    actor = require_actor(request, Role.coordinator)
+    query = request.query_params
+    where = audit.AuditFilter(
+        family_id=_uuid_or_none(query.get("family")),
+        actor_id=_uuid_or_none(query.get("user")),
+        day=_date_or_none(query.get("day")),
+    )
+    page = max(1, int(query["page"])) if query.get("page", "").isdigit() else 1
+    rows = audit.search(
+        request.state.db,
+        centre_id=actor.centre_id,
+        where=where,
+        limit=PAGE_SIZE + 1,
+        offset=(page - 1) * PAGE_SIZE,
+    )
+    return render(
+        request,
+        "audit/index.html",
+        {"rows": rows[:PAGE_SIZE], "has_more": len(rows) > PAGE_SIZE, "page": page, "where": where},
+        block="results",
+    )
+
+
+routes = [Route("/audit", audit_log, name="audit_log")]

@@ -1,0 +1,56 @@
+"""Usernameless sign-in with a passkey."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from pwa.domain import passkeys, rate_limits
+from pwa.domain.errors import DomainError
+from pwa.web.attempts import limited_attempt
+from pwa.web.auth import client_address, current_user, home_url, relying_party, sign_in
+from pwa.web.json import credential_body, json_error, options_response
+from pwa.web.render import render
+
+
+async def sign_in_page(request: Request) -> Response:
+    user = current_user(request)
+    if user is not None:
+        return RedirectResponse(home_url(user), status_code=303)
+    signed_out = request.query_params.get("signed_out") == "1"
+    return render(request, "signin/index.html", {"signed_out": signed_out})
+
+
+async def sign_in_options(request: Request) -> Response:
+    try:
+        rate_limits.check(
+            request.state.db, key=f"signin:{client_address(request)}", limit=rate_limits.SIGN_IN
+        )
+    except DomainError as error:
+        return json_error(error)
+    options = passkeys.authentication_options(request.state.db, rp=relying_party(request))
+    return options_response(options)
+
+
+async def sign_in_verify(request: Request) -> Response:
+    try:
+        credential = await credential_body(request)
+        user = await limited_attempt(
+            request,
+            kind="signin",
+            limit=rate_limits.SIGN_IN,
+            attempt=lambda: passkeys.authenticate(
+                request.state.db, rp=relying_party(request), credential_json=credential
+            ),
+        )
+    except DomainError as error:
+        return json_error(error)
+    return sign_in(request, user, as_json=True)
+
+
+routes = [
+    Route("/signin", sign_in_page, name="sign_in"),
+    Route("/signin/options", sign_in_options, methods=["POST"], name="sign_in_options"),
+    Route("/signin/verify", sign_in_verify, methods=["POST"], name="sign_in_verify"),
+]

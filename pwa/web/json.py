@@ -1,0 +1,38 @@
+"""JSON answers for the passkey endpoints (called with fetch() from static/js/passkeys.js)."""
+
+from __future__ import annotations
+
+import json
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from pwa.domain.errors import DomainError, NotFound, Refused
+from pwa.i18n import gettext as _
+
+MAX_JSON_BYTES = 64 * 1024  # a WebAuthn response is a few kilobytes
+
+
+def options_response(options_json: str) -> Response:
+    return Response(options_json, media_type="application/json")
+
+
+def json_error(error: DomainError) -> JSONResponse:
+    message = error.message or _("Something is wrong with the request")
+    status = 404 if isinstance(error, NotFound) else error.status_code
+    return JSONResponse({"error": message}, status_code=status)
+
+
+async def credential_body(request: Request) -> str:
+    """The credential JSON the browser sent, or Refused (a 400 with a Polish message)."""
+    body = await request.body()
+    if len(body) > MAX_JSON_BYTES:
+        raise Refused(_("The passkey's answer could not be read. Please try again."))
+    try:
+        payload = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise Refused(_("The passkey's answer could not be read. Please try again.")) from None
+    credential = payload.get("credential") if isinstance(payload, dict) else None
+    if not isinstance(credential, dict):
+        raise Refused(_("The passkey's answer could not be read. Please try again."))
+    return json.dumps(credential)
