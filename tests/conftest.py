@@ -159,3 +159,9 @@ def sign_in(client: TestClient, db: Session) -> Callable[[User], TestClient]:
         return client
 
     return _sign_in
+
+
+def reread(db: Session) -> None:
+    """Forget what this test's session has seen, so the next query reads what the app committed."""
+    db.rollback()
+    db.expire_all()

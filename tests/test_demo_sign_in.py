@@ -13,7 +13,7 @@ from pwa.app import create_app
 from pwa.domain.demo_data import load_demo_data
 from pwa.models import Role, User, UserSession
 from pwa.web.middleware import cookie_names
-from tests.conftest import csrf_token, make_settings
+from tests.conftest import csrf_token, make_settings, reread
 from tests.html import inline_code, parse
 
 HOME = {Role.coordinator: "/coordinator", Role.assistant: "/assistant", Role.family: "/family"}
@@ -74,7 +74,7 @@ def test_session_cookie_carries_only_a_random_token(demo_client: TestClient, db:
     demo_client.post(f"/demo/{user.id}/signin", data={"csrf_token": token})
     cookie = demo_client.cookies.get(cookie_names(demo_client.app.state.settings)["session"])  # type: ignore[attr-defined]
     assert cookie and str(user.id) not in cookie
-    db.rollback()  # a new read transaction sees what the app committed
+    reread(db)  # a new read transaction sees what the app committed
     stored = db.exec(select(UserSession).where(UserSession.user_id == user.id)).all()
     assert len(stored) == 1 and stored[0].token_hash != cookie
 
@@ -88,7 +88,7 @@ def test_logout_ends_the_session_and_clears_site_data(demo_client: TestClient, d
     )
     assert response.status_code == 303
     assert response.headers["clear-site-data"] == '"cache", "storage"'
-    db.rollback()
+    reread(db)
     stored = db.exec(select(UserSession).where(UserSession.user_id == user.id)).one()
     assert stored.ended_at is not None
     assert demo_client.get("/family", follow_redirects=False).status_code == 303

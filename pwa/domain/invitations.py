@@ -14,6 +14,7 @@ from pwa.domain import audit, policy
 from pwa.domain.actors import Actor
 from pwa.domain.errors import Conflict, Invalid, NotFound
 from pwa.domain.sessions import hash_token
+from pwa.domain.validation import is_email
 from pwa.i18n import gettext as _
 from pwa.models import (
     Centre,
@@ -200,7 +201,7 @@ def invite_staff(db: Session, *, actor: Actor, form: StaffInvitationForm) -> Iss
     if form.gender not in (Gender.female.value, Gender.male.value):
         errors["gender"] = _("Choose how to address the person.")
     email = form.email.strip()
-    if email and (len(email) > 120 or "@" not in email or " " in email):
+    if email and not is_email(email):
         errors["email"] = _("This does not look like an e-mail address.")
     if errors:
         raise Invalid(_("Please correct the marked fields."), errors=errors)

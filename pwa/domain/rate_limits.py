@@ -6,6 +6,7 @@ the real user out, who signs in from her own phone and network.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -47,7 +48,7 @@ def check(db: Session, *, key: str, limit: Limit, now: datetime | None = None) -
     recent = failures(db, key=key, limit=limit, now=now)
     if len(recent) >= limit.refuse_after:
         free_at = recent[len(recent) - limit.refuse_after] + limit.window
-        minutes = max(1, int((free_at - now).total_seconds() // 60) + 1)
+        minutes = max(1, math.ceil((free_at - now).total_seconds() / 60))
         raise TooManyAttempts(
             ngettext(
                 "Too many failed attempts from this device. Try again in %(num)s minute.",

@@ -113,6 +113,8 @@ def make_templates() -> Jinja2Blocks:
         label=label,
         device_name=device_name,
     )
+    # The shared macros as a global, so that blocks rendered alone (htmx fragments) have them.
+    env.globals["m"] = env.get_template("_macros.html").module
     return Jinja2Blocks(env=env, context_processors=[shared_context])
 
 
