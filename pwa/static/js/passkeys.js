@@ -164,12 +164,18 @@
     }
     if (button) button.addEventListener("click", start);
 
-    // Passkey autofill: offer saved passkeys in the field, without a click, where supported.
-    if (mode === "authenticate" && PublicKeyCredential.isConditionalMediationAvailable) {
+    // Passkey autofill: when the field gets focus, the browser offers the saved passkeys in it
+    // (started on focus, not on load, so that nothing signs in before the person chooses).
+    var field = container.querySelector("[autocomplete~=webauthn]");
+    if (mode === "authenticate" && field && PublicKeyCredential.isConditionalMediationAvailable) {
       PublicKeyCredential.isConditionalMediationAvailable().then(function (available) {
         if (!available) return;
-        authenticate("conditional").then(finish).then(done).catch(function (error) {
-          if (!busy) failed(error);
+        field.readOnly = false;
+        field.addEventListener("focus", function offer() {
+          field.removeEventListener("focus", offer);
+          authenticate("conditional").then(finish).then(done).catch(function (error) {
+            if (!busy) failed(error);
+          });
         });
       });
     }
