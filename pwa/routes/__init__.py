@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Mount
 
-from pwa.routes import account, audit_log, demo, homes, invitations, people, public, signin
+from pwa.routes import (
+    account,
+    audit_log,
+    demo,
+    homes,
+    invitations,
+    people,
+    public,
+    pwa,
+    signin,
+)
 from pwa.web.render import STATIC_DIR
 from pwa.web.static import VersionedStaticFiles
 
-FEATURES = (public, signin, demo, homes, account, invitations, people, audit_log)
+FEATURES = (public, pwa, signin, demo, homes, account, invitations, people, audit_log)
 
 
 def all_routes() -> list[BaseRoute]:

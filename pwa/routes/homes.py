@@ -15,7 +15,7 @@ from pwa.web.render import render
 async def assistant_home(request: Request) -> Response:
     user = require_role(request, Role.assistant)
     today = homes.assistant_today(request.state.db, assistant=user)
-    return render(request, "homes/assistant.html", {"today": today})
+    return render(request, "homes/assistant.html", {"today": today}, offline=True)
 
 
 async def coordinator_home(request: Request) -> Response:
@@ -27,7 +27,7 @@ async def coordinator_home(request: Request) -> Response:
 async def family_home(request: Request) -> Response:
     user = require_role(request, Role.family)
     home = homes.family_home(request.state.db, member_user=user)
-    return render(request, "homes/family.html", {"home": home})
+    return render(request, "homes/family.html", {"home": home}, offline=True)
 
 
 routes = [

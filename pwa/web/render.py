@@ -126,8 +126,13 @@ def render(
     block: str | None = None,
     status_code: int = 200,
     headers: Mapping[str, str] | None = None,
+    offline: bool = False,
 ) -> Response:
-    """The page, or only `block` of it when htmx asks to swap part of the page."""
+    """The page, or only `block` of it when htmx asks to swap part of the page.
+
+    `offline=True` lets the service worker keep this page on the user's phone (their home,
+    families, plans, contact page), unless the centre forbids keeping family pages on phones.
+    """
     templates: Jinja2Blocks = request.app.state.templates
     htmx: HtmxDetails = getattr(request.state, "htmx", HtmxDetails())
     fragment = block if (block and htmx.wants_fragment) else None
@@ -136,10 +141,27 @@ def render(
         template,
         dict(context or {}),
         status_code=status_code,
-        headers=dict(headers or {}),
+        headers={**service_worker_headers(request, offline=offline), **(headers or {})},
         block_name=fragment,
     )
     return vary_on_htmx(response)
+
+
+def service_worker_headers(request: Request, *, offline: bool) -> dict[str, str]:
+    """Tell the service worker whose page this is and whether it may be kept offline."""
+    user = getattr(request.state, "user", None)
+    if user is None:
+        return {"X-Asysta-User": "anonymous"}
+    centre = getattr(request.state, "centre", None)
+    headers = {"X-Asysta-User": str(user.id)}
+    if (
+        offline
+        and request.method == "GET"
+        and centre is not None
+        and centre.keep_family_pages_offline
+    ):
+        headers["X-Asysta-Offline"] = "keep"
+    return headers
 
 
 def vary_on_htmx(response: Response) -> Response:

@@ -8,6 +8,9 @@ from tests.authz.rules import ANY_STAFF, COORDINATOR, EVERYONE, Rule, Scope
 RULES = [
     Rule("front_page", public=True),
     Rule("healthz", public=True),
+    Rule("service_worker", public=True),
+    Rule("manifest", public=True),
+    Rule("offline", public=True),
     Rule("sign_in", public=True),
     Rule("sign_in_options", "POST", public=True),
     Rule("sign_in_verify", "POST", public=True, json={"credential": {}}),

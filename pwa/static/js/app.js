@@ -21,4 +21,44 @@
       focusable.focus();
     }
   });
+
+  // --- the service worker: install, and update only when the user agrees -------------------
+  if ("serviceWorker" in navigator) {
+    var banner = document.querySelector("[data-update-banner]");
+
+    function offerUpdate(worker) {
+      if (!banner) return;
+      banner.hidden = false;
+      banner.querySelector("[data-update-now]").addEventListener("click", function () {
+        worker.postMessage({ type: "skip-waiting" });
+      });
+    }
+
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(function (registration) {
+      if (registration.waiting && navigator.serviceWorker.controller) offerUpdate(registration.waiting);
+      registration.addEventListener("updatefound", function () {
+        var installing = registration.installing;
+        if (!installing) return;
+        installing.addEventListener("statechange", function () {
+          if (installing.state === "installed" && navigator.serviceWorker.controller) offerUpdate(installing);
+        });
+      });
+    });
+
+    var reloading = false;
+    navigator.serviceWorker.addEventListener("controllerchange", function () {
+      if (reloading || !banner || banner.hidden) return;
+      reloading = true;
+      window.location.reload();
+    });
+
+    // Signing out: the worker drops this user's pages at once (the server also sends
+    // Clear-Site-Data).
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (form instanceof HTMLFormElement && form.hasAttribute("data-logout") && navigator.serviceWorker.controller) {
+        navigator.serviceWorker.controller.postMessage({ type: "signed-out" });
+      }
+    });
+  }
 })();

@@ -1,0 +1,42 @@
+// The listeners: install (precache), activate (drop old caches), fetch, messages.
+
+self.addEventListener("install", (event) => {
+  // A new version waits until the user agrees to update (see the "skip-waiting" message).
+  event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.addAll(PRECACHE)));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    (async () => {
+      const names = await caches.keys();
+      await Promise.all(
+        names
+          .filter((name) => name.startsWith(`${CACHE_PREFIX}shell-`) && name !== SHELL_CACHE)
+          .map((name) => caches.delete(name))
+      );
+      await self.clients.claim();
+    })()
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || !isSameOrigin(url) || isHtmx(request)) {
+    return; // the browser handles it; nothing is cached
+  }
+  if (url.pathname.startsWith("/static/")) {
+    event.respondWith(cacheFirst(request));
+  } else if (request.mode === "navigate") {
+    event.respondWith(networkFirst(event));
+  }
+});
+
+self.addEventListener("message", (event) => {
+  const message = event.data || {};
+  if (message.type === "skip-waiting") {
+    self.skipWaiting();
+  } else if (message.type === "signed-out") {
+    event.waitUntil(forgetEverything());
+  }
+});
