@@ -150,6 +150,8 @@ def test_logout_leaves_nothing_of_the_app_in_cache_storage(
             await cache.put("/assistant", new Response("<p>Kowalscy</p>"));
         }"""
     )
-    assert page.evaluate("caches.keys()") == ["asysta-pages-test"]
+    assert "asysta-pages-test" in page.evaluate("caches.keys()")
     _sign_out(page)
-    assert page.evaluate("caches.keys()") == []
+    # Only the app shell (styles, scripts, icons, the offline page) may be fetched anew.
+    left = page.evaluate("caches.keys()")
+    assert [name for name in left if not name.startswith("asysta-shell-")] == []
