@@ -42,10 +42,11 @@ async def add_passkey_options(request: Request) -> Response:
 async def add_passkey(request: Request) -> Response:
     actor = require_actor(request)
     try:
-        credential = await credential_body(request)
+        sent = await credential_body(request)
         passkey = passkeys.register_for_account(
-            request.state.db, rp=relying_party(request), actor=actor, credential_json=credential
-        )
+            request.state.db, rp=relying_party(request), actor=actor,
+            credential_json=sent.credential_json, label=sent.label,
+        )  # fmt: skip
     except DomainError as error:
         return json_error(error)
     return JSONResponse({"redirect": "/account", "passkey": str(passkey.id)})

@@ -130,12 +130,12 @@ async def accept_register(request: Request) -> Response:
             request, kind="invitation", limit=rate_limits.INVITATION,
             attempt=lambda: _find_invitation(request),
         )  # fmt: skip
-        credential = await credential_body(request)
+        sent = await credential_body(request)
         user = await limited_attempt(
             request, kind="signin", limit=rate_limits.SIGN_IN,
             attempt=lambda: passkeys.register_from_invitation(
                 request.state.db, rp=relying_party(request), invitation=invitation,
-                credential_json=credential,
+                credential_json=sent.credential_json,
             ),
         )  # fmt: skip
     except DomainError as error:

@@ -35,13 +35,13 @@ async def sign_in_options(request: Request) -> Response:
 
 async def sign_in_verify(request: Request) -> Response:
     try:
-        credential = await credential_body(request)
+        sent = await credential_body(request)
         user = await limited_attempt(
             request,
             kind="signin",
             limit=rate_limits.SIGN_IN,
             attempt=lambda: passkeys.authenticate(
-                request.state.db, rp=relying_party(request), credential_json=credential
+                request.state.db, rp=relying_party(request), credential_json=sent.credential_json
             ),
         )
     except DomainError as error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -23,7 +24,15 @@ def json_error(error: DomainError) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
 
 
-async def credential_body(request: Request) -> str:
+@dataclass(frozen=True)
+class CredentialRequest:
+    """What passkeys.js posts: the credential (as JSON text) and an optional label."""
+
+    credential_json: str
+    label: str = ""
+
+
+async def credential_body(request: Request) -> CredentialRequest:
     """The credential JSON the browser sent, or Refused (a 400 with a Polish message)."""
     body = await request.body()
     if len(body) > MAX_JSON_BYTES:
@@ -35,4 +44,7 @@ async def credential_body(request: Request) -> str:
     credential = payload.get("credential") if isinstance(payload, dict) else None
     if not isinstance(credential, dict):
         raise Refused(_("The passkey's answer could not be read. Please try again."))
-    return json.dumps(credential)
+    label = payload.get("label")
+    return CredentialRequest(
+        json.dumps(credential), label.strip()[:120] if isinstance(label, str) else ""
+    )

@@ -155,3 +155,29 @@ def test_logout_leaves_nothing_of_the_app_in_cache_storage(
     # Only the app shell (styles, scripts, icons, the offline page) may be fetched anew.
     left = page.evaluate("caches.keys()")
     assert [name for name in left if not name.startswith("asysta-shell-")] == []
+
+
+def test_a_second_passkey_for_a_new_phone_can_be_added_and_removed(
+    page: Page, authenticator: Authenticator, db: Session, live_server: LiveServer
+):
+    _register(page, _invite_assistant(db, live_server))
+    # The new phone: another authenticator (the old one would refuse a second registration).
+    authenticator.cdp.send(
+        "WebAuthn.removeVirtualAuthenticator", {"authenticatorId": authenticator.id}
+    )
+    new_phone = Authenticator(
+        authenticator.cdp,
+        authenticator.cdp.send("WebAuthn.addVirtualAuthenticator", {"options": AUTHENTICATOR})[
+            "authenticatorId"
+        ],
+    )
+    page.goto("/account")
+    check_page(page)
+    page.get_by_label("Nazwa nowego klucza (np. nowy telefon)").fill("Nowy telefon")
+    page.get_by_role("button", name="Dodaj klucz dostępu na tym urządzeniu").click()
+    expect(page.locator("#passkeys .item-title", has_text="Nowy telefon")).to_be_visible()
+    assert len(new_phone.credentials()) == 1
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("#passkeys .list-item", has_text="Nowy telefon").get_by_role("button").click()
+    expect(page.locator("#passkeys .item-title", has_text="Nowy telefon")).to_have_count(0)
+    check_page(page)
