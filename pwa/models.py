@@ -623,12 +623,19 @@ class VisitAttendance(SQLModel, table=True):
 
 
 class VisitRevision(SQLModel, table=True):
-    """The previous text of an edited visit (edits keep history)."""
+    """The previous version of an edited visit (edits keep history)."""
 
     id: uuid.UUID = _id()
     visit_id: uuid.UUID = _fk("visit.id")
     notes: str = _long_text()
     duration_minutes: int = Field(nullable=False)
+    visit_date: date | None = Field(default=None, nullable=True)
+    starts_at: time | None = Field(default=None, nullable=True)
+    place_kind: PlaceKind | None = Field(default=None, sa_type=_enum_type(PlaceKind), nullable=True)
+    place_text: str = _text(200)
+    kind: VisitKind | None = Field(default=None, sa_type=_enum_type(VisitKind), nullable=True)
+    present_others: str = _text(300)
+    present_member_ids: str = _long_text()  # comma-separated member ids
     edited_at: datetime = _created()
     edited_by_id: uuid.UUID | None = _fk("user.id", nullable=True)
 

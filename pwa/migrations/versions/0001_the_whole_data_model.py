@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 16:40:48.703894
+Create Date: 2026-11-23 17:04:23.308055
 """
 
 from collections.abc import Sequence
@@ -543,6 +543,13 @@ def upgrade() -> None:
     sa.Column('visit_id', sa.Uuid(), nullable=False),
     sa.Column('notes', sa.Text(), nullable=False),
     sa.Column('duration_minutes', sa.Integer(), nullable=False),
+    sa.Column('visit_date', sa.Date(), nullable=True),
+    sa.Column('starts_at', sa.Time(), nullable=True),
+    sa.Column('place_kind', sa.Enum('home', 'centre', 'other', name='placekind', native_enum=False), nullable=True),
+    sa.Column('place_text', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('kind', sa.Enum('home_visit', 'consultation', 'accompanying', 'phone', 'intervention', 'monitoring', name='visitkind', native_enum=False), nullable=True),
+    sa.Column('present_others', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('present_member_ids', sa.Text(), nullable=False),
     sa.Column('edited_at', pwa.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('edited_by_id', sa.Uuid(), nullable=True),
     sa.ForeignKeyConstraint(['edited_by_id'], ['user.id'], ),
