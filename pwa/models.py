@@ -299,6 +299,11 @@ class Centre(SQLModel, table=True):
     keep_family_pages_offline: bool = Field(default=True, nullable=False)
     retention_years: int = Field(default=10, nullable=False)
     requires_team_decision: bool = Field(default=False, nullable=False)
+    # Accessibility statement (deklaracja dostępności): who answers, and when it was prepared.
+    accessibility_contact: str = _text(200)
+    accessibility_email: str = _text(120)
+    accessibility_phone: str = _text(40)
+    accessibility_prepared_on: date | None = Field(default=None, nullable=True)
     # A contracted organisation runs the work for this centre (Częstochowa model).
     parent_centre_id: uuid.UUID | None = _fk("centre.id", nullable=True)
     created_at: datetime = _created()
@@ -458,6 +463,15 @@ class Family(SQLModel, table=True):
     za_zyciem: bool = Field(default=False, nullable=False)
     foster_care: bool = Field(default=False, nullable=False)
     foster_care_coordinator: str = _text(300)
+    # Intake: the social worker's community interview and analysis, the director's request.
+    interview_on: date | None = Field(default=None, nullable=True)
+    interview_by: str = _text(120)
+    situation_analysis: str = _long_text()
+    director_request_on: date | None = Field(default=None, nullable=True)
+    director_request_reference: str = _text(80)
+    # The work handed to a contracted organisation (its own Centre row), and when.
+    handled_by_centre_id: uuid.UUID | None = _fk("centre.id", nullable=True)
+    handed_over_on: date | None = Field(default=None, nullable=True)
     work_started_on: date | None = Field(default=None, nullable=True)
     ended_on: date | None = Field(default=None, nullable=True)
     end_reason: EndReason | None = Field(default=None, sa_type=_enum_type(EndReason), nullable=True)
@@ -659,6 +673,43 @@ class Meeting(SQLModel, table=True):
 
 
 # --- assessments, opinions, cooperation, support --------------------------------------------
+
+
+class TeamDecisionKind(enum.StrEnum):
+    """What the multiprofessional team decided about taking the family on."""
+
+    take_on = "take_on"
+    not_take_on = "not_take_on"
+    postpone = "postpone"
+
+
+class TeamDecision(SQLModel, table=True):
+    """The multiprofessional team's decision whether to take the family on (staff only)."""
+
+    id: uuid.UUID = _id()
+    family_id: uuid.UUID = _fk("family.id")
+    met_on: date = Field(nullable=False)
+    participants: str = _long_text()  # names and roles, one per line
+    deficits: str = _long_text()
+    resources: str = _long_text()
+    decision: TeamDecisionKind = _enum(TeamDecisionKind)
+    reason: str = _long_text()
+    remarks: str = _long_text()
+    recorded_by_id: uuid.UUID | None = _fk("user.id", nullable=True)
+    created_at: datetime = _created()
+
+
+class FirstContact(SQLModel, table=True):
+    """The assistant's first meetings: the role explained, the family's expectations, the answer."""
+
+    id: uuid.UUID = _id()
+    family_id: uuid.UUID = _fk("family.id")
+    met_on: date = Field(nullable=False)
+    role_explained: bool = Field(default=False, nullable=False)
+    expectations: str = _long_text()  # in the family's own words
+    outcome: str = _text(20)  # "consent", "refusal" or "" (not decided yet)
+    recorded_by_id: uuid.UUID | None = _fk("user.id", nullable=True)
+    created_at: datetime = _created()
 
 
 class Assessment(SQLModel, table=True):

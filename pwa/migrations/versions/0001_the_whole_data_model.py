@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 17:04:23.308055
+Create Date: 2026-11-23 17:05:42.569599
 """
 
 from collections.abc import Sequence
@@ -37,6 +37,10 @@ def upgrade() -> None:
     sa.Column('keep_family_pages_offline', sa.Boolean(), nullable=False),
     sa.Column('retention_years', sa.Integer(), nullable=False),
     sa.Column('requires_team_decision', sa.Boolean(), nullable=False),
+    sa.Column('accessibility_contact', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('accessibility_email', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+    sa.Column('accessibility_phone', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('accessibility_prepared_on', sa.Date(), nullable=True),
     sa.Column('parent_centre_id', sa.Uuid(), nullable=True),
     sa.Column('created_at', pwa.models.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['parent_centre_id'], ['centre.id'], ),
@@ -71,6 +75,13 @@ def upgrade() -> None:
     sa.Column('za_zyciem', sa.Boolean(), nullable=False),
     sa.Column('foster_care', sa.Boolean(), nullable=False),
     sa.Column('foster_care_coordinator', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('interview_on', sa.Date(), nullable=True),
+    sa.Column('interview_by', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+    sa.Column('situation_analysis', sa.Text(), nullable=False),
+    sa.Column('director_request_on', sa.Date(), nullable=True),
+    sa.Column('director_request_reference', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('handled_by_centre_id', sa.Uuid(), nullable=True),
+    sa.Column('handed_over_on', sa.Date(), nullable=True),
     sa.Column('work_started_on', sa.Date(), nullable=True),
     sa.Column('ended_on', sa.Date(), nullable=True),
     sa.Column('end_reason', sa.Enum('goals_met', 'consent_withdrawn', 'moved_away', 'refused_at_first_contact', 'other', name='endreason', native_enum=False), nullable=True),
@@ -79,11 +90,13 @@ def upgrade() -> None:
     sa.Column('anonymised_at', pwa.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_at', pwa.models.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['centre_id'], ['centre.id'], ),
+    sa.ForeignKeyConstraint(['handled_by_centre_id'], ['centre.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('centre_id', 'case_number')
     )
     with op.batch_alter_table('family', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_family_centre_id'), ['centre_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_family_handled_by_centre_id'), ['handled_by_centre_id'], unique=False)
 
     op.create_table('officehours',
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -291,6 +304,23 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_courtopinion_family_id'), ['family_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_courtopinion_supersedes_id'), ['supersedes_id'], unique=False)
 
+    op.create_table('firstcontact',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('family_id', sa.Uuid(), nullable=False),
+    sa.Column('met_on', sa.Date(), nullable=False),
+    sa.Column('role_explained', sa.Boolean(), nullable=False),
+    sa.Column('expectations', sa.Text(), nullable=False),
+    sa.Column('outcome', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('recorded_by_id', sa.Uuid(), nullable=True),
+    sa.Column('created_at', pwa.models.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['family_id'], ['family.id'], ),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('firstcontact', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_firstcontact_family_id'), ['family_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_firstcontact_recorded_by_id'), ['recorded_by_id'], unique=False)
+
     op.create_table('institutioncontact',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('family_id', sa.Uuid(), nullable=False),
@@ -448,6 +478,26 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_supportrequest_family_id'), ['family_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_supportrequest_recorded_by_id'), ['recorded_by_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_supportrequest_service_id'), ['service_id'], unique=False)
+
+    op.create_table('teamdecision',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('family_id', sa.Uuid(), nullable=False),
+    sa.Column('met_on', sa.Date(), nullable=False),
+    sa.Column('participants', sa.Text(), nullable=False),
+    sa.Column('deficits', sa.Text(), nullable=False),
+    sa.Column('resources', sa.Text(), nullable=False),
+    sa.Column('decision', sa.Enum('take_on', 'not_take_on', 'postpone', name='teamdecisionkind', native_enum=False), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('remarks', sa.Text(), nullable=False),
+    sa.Column('recorded_by_id', sa.Uuid(), nullable=True),
+    sa.Column('created_at', pwa.models.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['family_id'], ['family.id'], ),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('teamdecision', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_teamdecision_family_id'), ['family_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_teamdecision_recorded_by_id'), ['recorded_by_id'], unique=False)
 
     op.create_table('usersession',
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -669,6 +719,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_usersession_user_id'))
 
     op.drop_table('usersession')
+    with op.batch_alter_table('teamdecision', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_teamdecision_recorded_by_id'))
+        batch_op.drop_index(batch_op.f('ix_teamdecision_family_id'))
+
+    op.drop_table('teamdecision')
     with op.batch_alter_table('supportrequest', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_supportrequest_service_id'))
         batch_op.drop_index(batch_op.f('ix_supportrequest_recorded_by_id'))
@@ -710,6 +765,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_institutioncontact_author_id'))
 
     op.drop_table('institutioncontact')
+    with op.batch_alter_table('firstcontact', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_firstcontact_recorded_by_id'))
+        batch_op.drop_index(batch_op.f('ix_firstcontact_family_id'))
+
+    op.drop_table('firstcontact')
     with op.batch_alter_table('courtopinion', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_courtopinion_supersedes_id'))
         batch_op.drop_index(batch_op.f('ix_courtopinion_family_id'))
@@ -768,6 +828,7 @@ def downgrade() -> None:
 
     op.drop_table('officehours')
     with op.batch_alter_table('family', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_family_handled_by_centre_id'))
         batch_op.drop_index(batch_op.f('ix_family_centre_id'))
 
     op.drop_table('family')
