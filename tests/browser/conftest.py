@@ -15,7 +15,14 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    expect,
+    sync_playwright,
+)
 from sqlmodel import Session
 
 from pwa.app import create_app
@@ -23,6 +30,7 @@ from pwa.domain.demo_data import load_demo_data
 from tests.conftest import make_settings
 
 CHROMIUM = "/usr/bin/chromium"
+expect.set_options(timeout=20_000)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -98,6 +106,8 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 @pytest.fixture
 def context(browser: Browser, live_server: LiveServer) -> Iterator[BrowserContext]:
     context = browser.new_context(base_url=live_server.base_url, viewport=PHONE, locale="pl-PL")
+    # Generous waits: CI machines are shared and slow at times (no test measures speed).
+    context.set_default_timeout(60_000)
     context.add_init_script(RECORD_CSP_VIOLATIONS)
     yield context
     context.close()
