@@ -29,10 +29,24 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
+        import asyncio
+
+        from pwa.domain.push import reminder_loop
+
         engine = make_engine(settings.database_url)
+        # Reminders every minute in this process (cron runs `asysta reminders run` instead).
+        reminders = (
+            asyncio.create_task(reminder_loop(engine, settings))
+            if settings.run_background_jobs
+            else None
+        )
         try:
             yield {"engine": engine}
         finally:
+            if reminders is not None:
+                reminders.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await reminders
             engine.dispose()
 
     app = Starlette(

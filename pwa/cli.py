@@ -78,6 +78,24 @@ def _invite_coordinator(
     print(link)
 
 
+def _run_reminders(settings: Settings, workers: int) -> None:
+    from pwa.db import make_engine
+    from pwa.domain.push import run_once
+    from pwa.models import utcnow
+
+    engine = make_engine(settings.database_url)
+    try:
+        summary = run_once(engine, settings, utcnow(), workers=workers)
+    finally:
+        engine.dispose()
+    print(
+        f"Reminders: {summary.created} scheduled, {summary.cancelled} cancelled, "
+        f"{summary.sent} sent, {summary.retried} to retry, {summary.failed} failed, "
+        f"{summary.devices_removed} devices removed"
+        + (" (quiet hours: nothing sent)" if summary.quiet else "")
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="asysta", description="Asysta: family assistants' app")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -95,6 +113,10 @@ def main(argv: list[str] | None = None) -> int:
     invite.add_argument(
         "--centre", default="", help="centre name (created when the database has none)"
     )
+    reminders = commands.add_parser("reminders", help="push reminders (for cron or a timer)")
+    reminder_commands = reminders.add_subparsers(dest="reminders_command", required=True)
+    run = reminder_commands.add_parser("run", help="one pass: schedule and send what is due")
+    run.add_argument("--workers", type=int, default=16, help="requests in flight at once")
     args = parser.parse_args(argv)
 
     try:
@@ -110,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
         _serve(settings, args.host, args.port, args.workers)
     elif args.command == "invite-coordinator":
         _invite_coordinator(settings, args.first_name, args.last_name, args.centre)
+    elif args.command == "reminders":
+        _run_reminders(settings, args.workers)
     return 0
 
 

@@ -127,6 +127,9 @@ class Settings:
             "vapid_public_key": env.get("ASYSTA_VAPID_PUBLIC_KEY", ""),
             "vapid_subject": env.get("ASYSTA_VAPID_SUBJECT", "mailto:asysta@localhost"),
         }
+        if "ASYSTA_RUN_BACKGROUND_JOBS" in env:
+            # Off when reminders are sent by `asysta reminders run` from cron instead.
+            values["run_background_jobs"] = _flag(env["ASYSTA_RUN_BACKGROUND_JOBS"])
         if "ASYSTA_SESSION_IDLE_TIMEOUT" in env:
             values["session_idle_timeout"] = int(env["ASYSTA_SESSION_IDLE_TIMEOUT"])
         if "ASYSTA_SESSION_MAX_AGE" in env:

@@ -1,4 +1,4 @@
-// The listeners: install (precache), activate (drop old caches), fetch, messages.
+// The listeners: install (precache), activate (drop old caches), fetch, messages, sync.
 
 self.addEventListener("install", (event) => {
   // A new version waits until the user agrees to update (see the "skip-waiting" message).
@@ -22,6 +22,10 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
+  if (isOutboxPost(request, url)) {
+    event.respondWith(sendOrKeep(event));
+    return;
+  }
   if (request.method !== "GET" || !isSameOrigin(url) || isHtmx(request)) {
     return; // the browser handles it; nothing is cached
   }
@@ -37,6 +41,20 @@ self.addEventListener("message", (event) => {
   if (message.type === "skip-waiting") {
     self.skipWaiting();
   } else if (message.type === "signed-out") {
-    event.waitUntil(forgetEverything());
+    // The user's pages and their outbox leave the phone with them.
+    const forgetOutbox = message.user ? Outbox.forgetUser(message.user) : Promise.resolve();
+    event.waitUntil(Promise.all([forgetEverything(), forgetOutbox]));
+  } else if (message.type === "outbox-replay") {
+    event.waitUntil(replayOutbox({ ignoreBackoff: Boolean(message.now) }));
   }
+});
+
+self.addEventListener("sync", (event) => {
+  if (event.tag !== OUTBOX_SYNC_TAG) return;
+  event.waitUntil(
+    replayOutbox({ ignoreBackoff: true }).then((summary) => {
+      // A rejected sync is tried again by the browser later.
+      if (summary.offline || summary.retry) throw new Error("the outbox is still waiting");
+    })
+  );
 });

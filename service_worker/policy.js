@@ -19,3 +19,9 @@ const PAGES_CACHE_PREFIX = `${CACHE_PREFIX}pages-`;
 const META_CACHE = `${CACHE_PREFIX}meta`;
 const OFFLINE_URL = "/offline";
 const CURRENT_USER_KEY = "/__asysta/current-user";
+// The outbox (outbox.js): form posts kept on the phone while offline, sent later.
+const OUTBOX_SCRIPT = "/static/js/outbox.js";
+const OUTBOX_SAVED_URL = "/outbox/saved";
+const OUTBOX_SYNC_TAG = "asysta-outbox";
+const OUTBOX_SAVED_EVENT = "asysta:outbox-saved";
+const SESSION_URL = "/session/csrf";

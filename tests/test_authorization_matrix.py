@@ -61,7 +61,7 @@ def _url(path: str, params: dict[str, str]) -> str:
 
 
 def _params_for(world: World, rule: Rule, role: Role | None, scenario: Scenario) -> dict[str, str]:
-    params = world.params(scenario)
+    params = {**rule.path_params, **world.params(scenario)}
     suffix = f":{(role or Role.coordinator).value}"
     for key in list(params):
         if key.endswith(suffix):
@@ -110,6 +110,10 @@ ROLE_ORDER: list[Role | None] = [None, Role.family, Role.assistant, Role.coordin
 def test_route_answers_each_role_and_scenario_as_the_policy_says(rule: Rule, db: Session, settings):  # type: ignore[no-untyped-def]
     path = ROUTES[(rule.name, rule.method)]
     world = build_world(db)
+    if rule.za_zyciem:
+        for objects in (world.own, world.other, world.foreign):
+            objects.family.za_zyciem = True
+            db.add(objects.family)
     db.commit()
     failures: list[str] = []
     with TestClient(
@@ -124,7 +128,12 @@ def test_route_answers_each_role_and_scenario_as_the_policy_says(rule: Rule, db:
                 params = _params_for(world, rule, role, scenario)
                 response = _request(client, rule, _url(path, params), params)
                 who = f"{role.value if role else 'signed out'} / {scenario.value}"
-                if rule.disabled:
+                if rule.expect_status is not None:
+                    if response.status_code != rule.expect_status:
+                        failures.append(
+                            f"{who}: expected {rule.expect_status}, got {response.status_code}"
+                        )
+                elif rule.disabled:
                     if response.status_code != 404:
                         failures.append(
                             f"{who}: expected 404 (disabled), got {response.status_code}"

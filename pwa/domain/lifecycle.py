@@ -46,6 +46,7 @@ from pwa.models import (
     Family,
     FamilyMember,
     Relation,
+    Role,
     utcnow,
 )
 
@@ -491,3 +492,33 @@ def reopen_case(
     db.add(family)
     db.flush()
     return family
+
+
+# --- what can be done next (the forms a family's page offers) ---------------------------------
+
+
+@dataclass(frozen=True)
+class CaseActions:
+    """The changes the case allows in its current state, for the actor's role."""
+
+    record_consent: bool = False
+    withdraw_consent: bool = False
+    end_reasons: tuple[EndReason, ...] = ()  # empty: the work cannot be ended now
+    start_monitoring: bool = False
+    close: bool = False
+    reopen: bool = False
+
+
+def case_actions(family: Family, *, consent: Consent | None, role: Role) -> CaseActions:
+    """What `role` may do next with the case (the same rules the changes themselves check)."""
+    status = family.status
+    allowed = END_REASONS.get(status, frozenset())
+    return CaseActions(
+        record_consent=status is CaseStatus.referred
+        or (status is CaseStatus.active and consent is None),
+        withdraw_consent=consent is not None and status is not CaseStatus.closed,
+        end_reasons=tuple(reason for reason in EndReason if reason in allowed),
+        start_monitoring=status is CaseStatus.ended,
+        close=status in (CaseStatus.ended, CaseStatus.monitoring),
+        reopen=status is CaseStatus.closed and role is Role.coordinator,
+    )

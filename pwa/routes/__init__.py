@@ -5,20 +5,66 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Mount
 
 from pwa.routes import (
+    accessibility,
     account,
+    assessments,
     audit_log,
+    calendar,
+    cooperation,
+    data_rights,
     demo,
+    families,
     homes,
     invitations,
+    lifecycle,
+    meetings,
+    members,
+    office_hours,
+    opinions,
+    outbox,
     people,
+    plan_tasks,
+    plans,
     public,
     pwa,
+    reminders,
+    reports,
     signin,
+    support,
+    visits,
 )
 from pwa.web.render import STATIC_DIR
 from pwa.web.static import VersionedStaticFiles
 
-FEATURES = (public, pwa, signin, demo, homes, account, invitations, people, audit_log)
+FEATURES = (
+    public,
+    accessibility,
+    pwa,
+    signin,
+    demo,
+    homes,
+    account,
+    reminders,
+    invitations,
+    people,
+    audit_log,
+    families,
+    members,
+    lifecycle,
+    visits,
+    plans,
+    plan_tasks,
+    meetings,
+    calendar,
+    office_hours,
+    reports,
+    data_rights,
+    assessments,
+    opinions,
+    cooperation,
+    support,
+    outbox,
+)
 
 
 def all_routes() -> list[BaseRoute]:

@@ -1,4 +1,4 @@
-"""Each role's home page."""
+"""Each role's home page: the assistant's day, the centre at a glance, the family's home."""
 
 from __future__ import annotations
 
@@ -11,6 +11,9 @@ from pwa.models import Role
 from pwa.web.auth import require_role
 from pwa.web.render import render
 
+# What the coordinator's home says after a change made from it (?done=…).
+COORDINATOR_DONE = frozenset({"assigned"})
+
 
 async def assistant_home(request: Request) -> Response:
     user = require_role(request, Role.assistant)
@@ -21,7 +24,9 @@ async def assistant_home(request: Request) -> Response:
 async def coordinator_home(request: Request) -> Response:
     user = require_role(request, Role.coordinator)
     overview = homes.centre_overview(request.state.db, coordinator=user)
-    return render(request, "homes/coordinator.html", {"overview": overview})
+    done = request.query_params.get("done", "")
+    context = {"overview": overview, "done": done if done in COORDINATOR_DONE else ""}
+    return render(request, "homes/coordinator.html", context, offline=True)
 
 
 async def family_home(request: Request) -> Response:

@@ -29,6 +29,9 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 MAX_FORM_BYTES = 1024 * 1024  # 1 MiB: no form of Asysta needs more
 KEEP_CHANGES_ON_ERROR = "keep_changes_on_error"
+# The CSRF cookie outlives the browser session (30 days, in seconds): the offline outbox
+# replays forms long after the page that made them was closed.
+CSRF_COOKIE_MAX_AGE = 30 * 24 * 3600
 
 
 def cookie_names(settings: Settings) -> dict[str, str]:
@@ -176,7 +179,9 @@ class CsrfMiddleware:
         cookie_value = Request(scope).cookies.get(self.cookie_name, "")
         if not (16 <= len(cookie_value) <= 100):
             cookie_value = secrets.token_urlsafe(32)
-            new_cookie = build_cookie(self.settings, self.cookie_name, cookie_value)
+            new_cookie = build_cookie(
+                self.settings, self.cookie_name, cookie_value, max_age=CSRF_COOKIE_MAX_AGE
+            )
             send = with_response_headers(send, lambda h, _s: h.append("set-cookie", new_cookie))
         expected = self.token_for(cookie_value)
         _state(scope)["csrf_token"] = expected

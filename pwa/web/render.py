@@ -39,18 +39,24 @@ def _nav_for(role: Role | None) -> list[dict[str, str]]:
     if role is Role.assistant:
         return [
             {"url": "/assistant", "label": _("Today"), "icon": "today"},
+            {"url": "/diary", "label": _("Diary"), "icon": "diary"},
+            {"url": "/reports/monthly", "label": _("Reports"), "icon": "reports"},
             {"url": "/account", "label": _("Account"), "icon": "account"},
         ]
     if role is Role.coordinator:
         return [
             {"url": "/coordinator", "label": _("Centre"), "icon": "centre"},
             {"url": "/people", "label": _("People"), "icon": "people"},
+            {"url": "/reports/yearly", "label": _("Reports"), "icon": "reports"},
             {"url": "/audit", "label": _("Audit log"), "icon": "audit"},
             {"url": "/account", "label": _("Account"), "icon": "account"},
         ]
     if role is Role.family:
         return [
             {"url": "/family", "label": _("Our family"), "icon": "home"},
+            {"url": "/family/plan", "label": _("Plan"), "icon": "plan"},
+            {"url": "/family/meetings", "label": _("Meetings"), "icon": "meetings"},
+            {"url": "/family/contact", "label": _("Contact"), "icon": "contact"},
             {"url": "/account", "label": _("Account"), "icon": "account"},
         ]
     return []
@@ -60,12 +66,20 @@ def shared_context(request: Request) -> dict[str, Any]:
     """What every template may use: the user, their centre, CSRF token, locale, navigation."""
     state = request.state
     user = getattr(state, "user", None)
+    nav = _nav_for(user.role if user else None)
+    path = request.url.path
     return {
         "user": user,
         "centre": getattr(state, "centre", None),
         "csrf_token": getattr(state, "csrf_token", ""),
         "locale": i18n.get_locale(),
-        "nav": _nav_for(user.role if user else None),
+        "nav": nav,
+        # The one nav item for this page: the longest URL that the path starts with.
+        "nav_current": max(
+            (i["url"] for i in nav if path == i["url"] or path.startswith(i["url"] + "/")),
+            key=len,
+            default="",
+        ),
         "current_path": request.url.path,
         "demo_mode": request.app.state.settings.demo,
         "htmx": getattr(state, "htmx", HtmxDetails()),

@@ -17,6 +17,8 @@ SHELL = (
     "js/app.js",
     "js/htmx-2.0.11.min.js",
     "js/passkeys.js",
+    "js/outbox.js",
+    "js/outbox-page.js",
     "icons/icon.svg",
     "icons/icon-192.png",
     "icons/icon-512.png",
@@ -28,7 +30,7 @@ def build_service_worker() -> str:
     """One script: the sources in order, with VERSION (a hash of everything) and PRECACHE."""
     sources = [(SOURCE_DIR / name) for name in SOURCES if (SOURCE_DIR / name).is_file()]
     body = "\n".join(f"// --- {path.name}\n{path.read_text(encoding='utf-8')}" for path in sources)
-    precache = [static_url(path) for path in SHELL] + ["/offline"]
+    precache = [static_url(path) for path in SHELL] + ["/offline", "/outbox/saved"]
     version = hashlib.sha256((body + json.dumps(precache)).encode()).hexdigest()[:12]
     header = f"const VERSION = {json.dumps(version)};\nconst PRECACHE = {json.dumps(precache)};\n"
     return header + body

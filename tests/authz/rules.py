@@ -42,6 +42,13 @@ class Rule:
     disabled: bool = False
     data: dict[str, str] = field(default_factory=dict)
     json: dict[str, object] | None = None
+    # Values for path parameters the world does not provide (e.g. an id that exists nowhere).
+    path_params: dict[str, str] = field(default_factory=dict)
+    # The status every role and scenario must get (e.g. 404 from a public feed whose key the
+    # world does not hold); None: what `expects_access` says.
+    expect_status: int | None = None
+    # The world's families are flagged "Za życiem" (pages only such families have).
+    za_zyciem: bool = False
 
     def expects_access(self, role: Role | None, scenario: Scenario) -> bool:
         """Whether `role` (None: signed out) may use the route in `scenario`."""

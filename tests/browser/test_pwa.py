@@ -12,6 +12,10 @@ from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, check_page
 pytestmark = pytest.mark.browser
 
 
+# The worker stores pages in the background (event.waitUntil): tests wait for it.
+KEPT_A_PAGE = "caches.keys().then(names => names.some(n => n.startsWith('asysta-pages-')))"
+
+
 def wait_for_service_worker(page: Page) -> None:
     """Registered, active and controlling the page (after a reload)."""
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
@@ -57,6 +61,7 @@ def test_pages_the_user_opened_are_there_offline_and_gone_after_sign_out(
     wait_for_service_worker(page)
     page.goto("/assistant")
     expect(page.locator("h1")).to_have_text("Dziś")
+    page.wait_for_function(KEPT_A_PAGE)
     names = page.evaluate("caches.keys()")
     assert any(name.startswith("asysta-pages-") for name in names)
     context.set_offline(True)
@@ -75,6 +80,7 @@ def test_htmx_fragments_and_other_users_pages_are_never_cached(
     sign_in_as("Katarzyna Wiśniewska — asystentka rodziny")
     wait_for_service_worker(page)
     page.goto("/assistant")
+    page.wait_for_function(KEPT_A_PAGE)
     page.evaluate("fetch('/assistant', {headers: {'HX-Request': 'true'}})")
     cached = page.evaluate(
         """async () => {
@@ -94,5 +100,10 @@ def test_htmx_fragments_and_other_users_pages_are_never_cached(
         "button"
     ).click()
     page.wait_for_url("**/assistant")
+    # The worker stores the new user's page in the background: wait for it.
+    page.wait_for_function(
+        "caches.keys().then(names => names.filter(n => n.startsWith('asysta-pages-')).length === 1"
+        f" && !names.includes({cached[0].split(' ')[0]!r}))"
+    )
     owners = {n for n in page.evaluate("caches.keys()") if n.startswith("asysta-pages-")}
     assert len(owners) == 1 and cached[0].split(" ")[0] not in owners

@@ -290,7 +290,8 @@ def test_a_tick_waits_for_a_concurrent_drop_and_is_then_refused(engine: Engine, 
     def tick(session: Session) -> object:
         parent = session.get(User, parent_id)
         assert parent is not None
-        return plan_tasks.mark_done(session, actor=Actor(parent), task_id=task.id, revision=1)
+        with i18n.use_locale("en"):  # a new thread starts with the default locale
+            return plan_tasks.mark_done(session, actor=Actor(parent), task_id=task.id, revision=1)
 
     thread, outcome = _in_thread(engine, "asysta-tick", tick)
     try:

@@ -52,12 +52,13 @@
       window.location.reload();
     });
 
-    // Signing out: the worker drops this user's pages at once (the server also sends
-    // Clear-Site-Data).
+    // Signing out: the worker drops this user's pages and outbox at once (the server also
+    // sends Clear-Site-Data). outbox-page.js asks first when entries are still unsent.
     document.addEventListener("submit", function (event) {
       var form = event.target;
       if (form instanceof HTMLFormElement && form.hasAttribute("data-logout") && navigator.serviceWorker.controller) {
-        navigator.serviceWorker.controller.postMessage({ type: "signed-out" });
+        var user = document.querySelector('meta[name="asysta-user"]');
+        navigator.serviceWorker.controller.postMessage({ type: "signed-out", user: user ? user.content : "" });
       }
     });
   }

@@ -1,0 +1,133 @@
+"""Cooperation with institutions over HTTP: the family's log of contacts and, for a "Za życiem"
+family, the items of the support catalogue requested for it (staff only)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from pwa.domain import cooperation, support_catalogue
+from pwa.domain.actors import Actor
+from pwa.domain.cooperation import ContactForm
+from pwa.domain.errors import Conflict, DomainError, Invalid, NotFound
+from pwa.domain.support_catalogue import SupportRequestForm
+from pwa.i18n import to_local
+from pwa.models import Role, SupportRequest, utcnow
+from pwa.web.auth import require_actor
+from pwa.web.forms import form_fields, path_uuid
+from pwa.web.render import redirect, render
+
+STAFF = (Role.assistant, Role.coordinator)
+CONTACT_FIELDS = ("contact_on", "kind", "name", "purpose", "outcome")
+REQUEST_FIELDS = ("service_id", "requested_on", "outcome")
+PAGE = "cooperation/index.html"
+
+
+def _today() -> str:
+    return to_local(utcnow()).date().isoformat()
+
+
+def _page(
+    request: Request,
+    actor: Actor,
+    family_id: uuid.UUID,
+    *,
+    form: str = "",
+    error: DomainError | None = None,
+    **extra: Any,
+) -> Response:
+    """The log with its forms; after a refusal, `form` names the form the messages belong to."""
+    found = cooperation.family_contacts(request.state.db, actor=actor, family_id=family_id)
+    context: dict[str, Any] = {
+        "found": found,
+        "family": found.family,
+        "kinds": cooperation.institution_choices(),
+        "contact": {"contact_on": _today()},
+        "support": {"requested_on": _today()},
+        "form": form,
+        "errors": error.errors if isinstance(error, Invalid) else {},
+        "message": error.message if error is not None and not isinstance(error, Invalid) else "",
+        "outcome_for": "",
+        "saved": request.query_params.get("saved", ""),
+        **extra,
+    }
+    block = {"contact": "contact_form", "support": "support_form"}.get(form)
+    status_code = error.status_code if error is not None else 200
+    return render(request, PAGE, context, block=block, status_code=status_code)
+
+
+async def institution_contacts(request: Request) -> Response:
+    actor = require_actor(request, *STAFF)
+    family_id = path_uuid(request, "family_id")
+    if request.method == "GET":
+        return _page(request, actor, family_id)
+    values = await form_fields(request, *CONTACT_FIELDS)
+    try:
+        cooperation.record_contact(
+            request.state.db, actor=actor, family_id=family_id, form=ContactForm(**values)
+        )
+    except (Invalid, Conflict) as error:
+        request.state.db.rollback()
+        return _page(request, actor, family_id, form="contact", error=error, contact=values)
+    return redirect(request, f"/families/{family_id}/contacts?saved=contact")
+
+
+async def record_support_request(request: Request) -> Response:
+    actor = require_actor(request, *STAFF)
+    family_id = path_uuid(request, "family_id")
+    values = await form_fields(request, *REQUEST_FIELDS)
+    try:
+        support_catalogue.record_support_request(
+            request.state.db, actor=actor, family_id=family_id, form=SupportRequestForm(**values)
+        )
+    except (Invalid, Conflict) as error:
+        request.state.db.rollback()
+        return _page(request, actor, family_id, form="support", error=error, support=values)
+    return redirect(request, f"/families/{family_id}/contacts?saved=support#support")
+
+
+async def update_support_request(request: Request) -> Response:
+    actor = require_actor(request, *STAFF)
+    request_id = path_uuid(request, "support_request_id")
+    values = await form_fields(request, "outcome")
+    db = request.state.db
+    try:
+        updated = support_catalogue.record_outcome(
+            db, actor=actor, support_request_id=request_id, outcome=values["outcome"]
+        )
+    except Invalid as error:
+        db.rollback()
+        stored = db.get(SupportRequest, request_id)
+        if stored is None:  # pragma: no cover - record_outcome found it a moment ago
+            raise NotFound from None
+        return _page(
+            request, actor, stored.family_id, form="outcome", error=error,
+            outcome_for=str(request_id),
+        )  # fmt: skip
+    return redirect(request, f"/families/{updated.family_id}/contacts?saved=outcome#support")
+
+
+routes = [
+    Route(
+        "/families/{family_id}/contacts",
+        institution_contacts,
+        methods=["GET", "POST"],
+        name="institution_contacts",
+    ),
+    Route(
+        "/families/{family_id}/support-requests",
+        record_support_request,
+        methods=["POST"],
+        name="record_support_request",
+    ),
+    Route(
+        "/support-requests/{support_request_id}",
+        update_support_request,
+        methods=["POST"],
+        name="update_support_request",
+    ),
+]

@@ -1,0 +1,190 @@
+"""Court opinions over HTTP: the family's opinions and the court's request, editing a draft,
+marking it final, superseding a final one, and the printable A4 view (staff only)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from pwa.domain import opinions
+from pwa.domain.actors import Actor
+from pwa.domain.errors import Conflict, DomainError, Invalid
+from pwa.domain.opinions import OpinionEditForm, OpinionRequestForm
+from pwa.i18n import to_local
+from pwa.models import Role, utcnow
+from pwa.web.auth import require_actor
+from pwa.web.forms import form_fields, path_uuid
+from pwa.web.render import redirect, render
+
+STAFF = (Role.assistant, Role.coordinator)
+REQUEST_FIELDS = ("court", "case_reference", "requested_on", "deadline")
+EDIT_FIELDS = (*REQUEST_FIELDS, "body")
+
+
+def today() -> date:
+    """The day it is in Warsaw."""
+    return to_local(utcnow()).date()
+
+
+def _family_page(
+    request: Request,
+    actor: Actor,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    message: str = "",
+    status_code: int = 200,
+) -> Response:
+    found = opinions.family_opinions(
+        request.state.db, actor=actor, family_id=path_uuid(request, "family_id")
+    )
+    context: dict[str, Any] = {
+        "found": found,
+        "family": found.family,
+        "values": values or {"requested_on": today().isoformat()},
+        "errors": errors or {},
+        "message": message,
+        "status_label": opinions.status_label,
+    }
+    return render(
+        request, "opinions/index.html", context, block="request_form", status_code=status_code
+    )
+
+
+async def family_opinions(request: Request) -> Response:
+    return _family_page(request, require_actor(request, *STAFF))
+
+
+async def request_opinion(request: Request) -> Response:
+    actor = require_actor(request, *STAFF)
+    values = await form_fields(request, *REQUEST_FIELDS)
+    try:
+        opinion = opinions.request_opinion(
+            request.state.db, actor=actor, family_id=path_uuid(request, "family_id"),
+            form=OpinionRequestForm(**values),
+        )  # fmt: skip
+    except (Invalid, Conflict) as error:
+        request.state.db.rollback()
+        return _family_page(
+            request, actor, values=values,
+            errors=error.errors if isinstance(error, Invalid) else {},
+            message="" if isinstance(error, Invalid) else error.message,
+            status_code=error.status_code,
+        )  # fmt: skip
+    return redirect(request, f"/opinions/{opinion.id}")
+
+
+def _opinion_page(
+    request: Request,
+    actor: Actor,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    message: str = "",
+    status_code: int = 200,
+) -> Response:
+    view = opinions.get_opinion(
+        request.state.db, actor=actor, opinion_id=path_uuid(request, "opinion_id")
+    )
+    opinion = view.opinion
+    stored = {
+        "court": opinion.court,
+        "case_reference": opinion.case_reference,
+        "requested_on": opinion.requested_on.isoformat(),
+        "deadline": opinion.deadline.isoformat(),
+        "body": opinion.body,
+    }
+    context: dict[str, Any] = {
+        "view": view,
+        "family": view.family,
+        "values": values or stored,
+        "errors": errors or {},
+        "message": message,
+        "saved": request.query_params.get("saved", ""),
+    }
+    return render(
+        request, "opinions/show.html", context, block="opinion_form", status_code=status_code
+    )
+
+
+def _refused(request: Request, actor: Actor, error: DomainError, **extra: Any) -> Response:
+    request.state.db.rollback()
+    return _opinion_page(
+        request, actor,
+        errors=error.errors if isinstance(error, Invalid) else {},
+        message="" if isinstance(error, Invalid) else error.message,
+        status_code=error.status_code, **extra,
+    )  # fmt: skip
+
+
+async def opinion_page(request: Request) -> Response:
+    actor = require_actor(request, *STAFF)
+    if request.method == "GET":
+        return _opinion_page(request, actor)
+    opinion_id = path_uuid(request, "opinion_id")
+    values = await form_fields(request, *EDIT_FIELDS)
+    try:
+        opinions.edit_draft(
+            request.state.db, actor=actor, opinion_id=opinion_id, form=OpinionEditForm(**values)
+        )
+    except (Invalid, Conflict) as error:
+        return _refused(request, actor, error, values=values)
+    return redirect(request, f"/opinions/{opinion_id}?saved=draft")
+
+
+async def finalise_opinion(request: Request) -> Response:
+    actor = require_actor(request, *STAFF)
+    opinion_id = path_uuid(request, "opinion_id")
+    values = await form_fields(request, *EDIT_FIELDS)
+    # Sent from the draft's form: its last changes are saved with it.
+    form = OpinionEditForm(**values) if values["body"] or values["court"] else None
+    try:
+        opinions.finalise(request.state.db, actor=actor, opinion_id=opinion_id, form=form)
+    except (Invalid, Conflict) as error:
+        return _refused(request, actor, error, values=values if form else None)
+    return redirect(request, f"/opinions/{opinion_id}?saved=final")
+
+
+async def supersede_opinion(request: Request) -> Response:
+    actor = require_actor(request, *STAFF)
+    try:
+        draft = opinions.supersede(
+            request.state.db, actor=actor, opinion_id=path_uuid(request, "opinion_id")
+        )
+    except Conflict as error:
+        return _refused(request, actor, error)
+    return redirect(request, f"/opinions/{draft.id}?saved=supersede")
+
+
+async def print_opinion(request: Request) -> Response:
+    actor = require_actor(request, *STAFF)
+    view = opinions.get_opinion(
+        request.state.db, actor=actor, opinion_id=path_uuid(request, "opinion_id"), printing=True
+    )
+    return render(request, "opinions/print.html", {"view": view, "today": today()})
+
+
+routes = [
+    Route("/families/{family_id}/opinions", family_opinions, name="opinions"),
+    Route(
+        "/families/{family_id}/opinions",
+        request_opinion,
+        methods=["POST"],
+        name="request_opinion",
+    ),
+    Route("/opinions/{opinion_id}", opinion_page, methods=["GET", "POST"], name="opinion"),
+    Route(
+        "/opinions/{opinion_id}/final", finalise_opinion, methods=["POST"], name="finalise_opinion"
+    ),
+    Route(
+        "/opinions/{opinion_id}/supersede",
+        supersede_opinion,
+        methods=["POST"],
+        name="supersede_opinion",
+    ),
+    Route("/opinions/{opinion_id}/print", print_opinion, name="print_opinion"),
+]

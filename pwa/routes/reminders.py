@@ -1,0 +1,108 @@
+"""Reminders: turn push on for a device, choose the kinds, remove a device, see what is coming."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from pwa.domain import push_subscriptions
+from pwa.domain.errors import DomainError, Invalid, Refused
+from pwa.domain.vapid import vapid_keys
+from pwa.i18n import gettext as _
+from pwa.models import utcnow
+from pwa.web.auth import require_actor
+from pwa.web.forms import form_fields, form_lists
+from pwa.web.json import json_error
+from pwa.web.render import device_name, redirect, render
+
+PAGE = "/account/reminders"
+MAX_SUBSCRIPTION_BYTES = 4 * 1024  # a subscription's JSON is a few hundred bytes
+FLASHES = ("kinds", "device", "removed")
+
+
+def _page(
+    request: Request, *, errors: dict[str, str] | None = None, status_code: int = 200
+) -> Response:
+    actor = require_actor(request)
+    view = push_subscriptions.reminder_settings(request.state.db, actor=actor, now=utcnow())
+    saved = request.query_params.get("saved", "")
+    context = {
+        "view": view,
+        "vapid_public_key": vapid_keys(request.app.state.settings).public_key,
+        "saved": saved if saved in FLASHES else "",
+        "errors": errors or {},
+    }
+    return render(request, "reminders/index.html", context, status_code=status_code)
+
+
+async def reminders_page(request: Request) -> Response:
+    return _page(request)
+
+
+async def _subscription_json(request: Request) -> tuple[str, str, str]:
+    """(endpoint, p256dh, auth) from PushSubscription.toJSON(), or Refused."""
+    unreadable = Refused(_("This device's push address cannot be read. Please try again."))
+    body = await request.body()
+    if len(body) > MAX_SUBSCRIPTION_BYTES:
+        raise unreadable
+    try:
+        payload = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise unreadable from None
+    keys = payload.get("keys") if isinstance(payload, dict) else None
+    if not isinstance(keys, dict):
+        raise unreadable
+    values = (payload.get("endpoint"), keys.get("p256dh"), keys.get("auth"))
+    if not all(isinstance(value, str) for value in values):
+        raise unreadable
+    return values  # type: ignore[return-value]
+
+
+async def subscribe(request: Request) -> Response:
+    actor = require_actor(request)
+    try:
+        endpoint, p256dh, auth = await _subscription_json(request)
+        device = push_subscriptions.subscribe(
+            request.state.db, actor=actor, endpoint=endpoint, p256dh=p256dh, auth=auth,
+            device_label=device_name(request.headers.get("user-agent", "")),
+            allow_loopback=request.app.state.settings.push_allow_loopback,
+        )  # fmt: skip
+    except DomainError as error:
+        return json_error(error)
+    return JSONResponse(
+        {"device": str(device.id), "redirect": f"{PAGE}?saved=device"}, status_code=201
+    )
+
+
+async def remove_device(request: Request) -> Response:
+    actor = require_actor(request)
+    fields = await form_fields(request, "subscription_id")
+    try:
+        subscription_id = uuid.UUID(fields["subscription_id"])
+    except ValueError:
+        return redirect(request, PAGE)  # nothing to remove
+    push_subscriptions.remove_device(request.state.db, actor=actor, subscription_id=subscription_id)
+    return redirect(request, f"{PAGE}?saved=removed")
+
+
+async def choose_kinds(request: Request) -> Response:
+    actor = require_actor(request)
+    chosen = (await form_lists(request, "kinds"))["kinds"]
+    try:
+        push_subscriptions.choose_kinds(request.state.db, actor=actor, values=chosen)
+    except Invalid as error:
+        request.state.db.rollback()
+        return _page(request, errors=error.errors, status_code=error.status_code)
+    return redirect(request, f"{PAGE}?saved=kinds")
+
+
+routes = [
+    Route(PAGE, reminders_page, name="reminders"),
+    Route(f"{PAGE}/devices", subscribe, methods=["POST"], name="push_subscribe"),
+    Route(f"{PAGE}/devices/remove", remove_device, methods=["POST"], name="remove_push_device"),
+    Route(f"{PAGE}/kinds", choose_kinds, methods=["POST"], name="reminder_kinds"),
+]
