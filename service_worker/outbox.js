@@ -76,7 +76,8 @@ let retryTimer = null;
 
 async function replayOutbox({ ignoreBackoff }) {
   const summary = await Outbox.replay({
-    fetch: (url, init) => fetch(url, init),
+    // A connection that stalls (a phone between cells) must not hold the outbox up forever.
+    fetch: (url, init) => fetch(url, { ...init, signal: AbortSignal.timeout(REPLAY_TIMEOUT_MS) }),
     session: async () => {
       const answer = await fetch(SESSION_URL, { credentials: "same-origin", cache: "no-store" });
       if (!answer.ok) throw new Error(`session: ${answer.status}`);

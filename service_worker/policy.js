@@ -25,3 +25,4 @@ const OUTBOX_SAVED_URL = "/outbox/saved";
 const OUTBOX_SYNC_TAG = "asysta-outbox";
 const OUTBOX_SAVED_EVENT = "asysta:outbox-saved";
 const SESSION_URL = "/session/csrf";
+const REPLAY_TIMEOUT_MS = 30 * 1000; // one replayed post, in milliseconds

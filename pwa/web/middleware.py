@@ -6,6 +6,7 @@ so that request state set here is seen by the route.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import secrets
@@ -85,11 +86,23 @@ class UnitOfWorkMiddleware:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self._sqlite_turn = asyncio.Lock()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if _state(scope)["engine"].dialect.name == "sqlite":
+            # SQLite has one writer, and every request writes (at least its audit event).
+            # Requests of this process take turns here, awaiting without blocking the event
+            # loop, instead of blocking it inside SQLite's busy wait (a deadlock: the request
+            # holding the lock could never finish).
+            async with self._sqlite_turn:
+                await self._unit_of_work(scope, receive, send)
+        else:
+            await self._unit_of_work(scope, receive, send)
+
+    async def _unit_of_work(self, scope: Scope, receive: Receive, send: Send) -> None:
         state = _state(scope)
         with Session(state["engine"], expire_on_commit=False) as db:
             state["db"] = db

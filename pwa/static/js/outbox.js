@@ -215,14 +215,13 @@
   /** The server's message in a refusal: its alerts and field errors, as plain text. */
   function messageFrom(html) {
     const found = [];
-    const pattern = /<(p|div|section|span)\b([^>]*)>([\s\S]*?)<\/\1>/gi;
+    // Only the opening tags of alerts and field errors start a match (they may sit inside
+    // another paragraph, as a field's error does).
+    const pattern = /<(p|div|section|span)\b[^>]*?(?:role="alert"|class="[^"]*\bfield-error\b)[^>]*>([\s\S]*?)<\/\1>/gi;
     let match;
     while ((match = pattern.exec(html))) {
-      const attributes = match[2];
-      if (/role="alert"|class="[^"]*\bfield-error\b/.test(attributes)) {
-        const text = plainText(match[3]);
-        if (text && !found.includes(text)) found.push(text);
-      }
+      const text = plainText(match[2]);
+      if (text && !found.includes(text)) found.push(text);
     }
     return found.join(" ");
   }
