@@ -166,7 +166,7 @@ def test_the_family_page_shows_the_record_and_leads_to_the_work_with_the_family(
     base = f"/families/{family.id}"
     assert links == {
         f"{base}/plan", f"{base}/visits/new", f"{base}/diary", f"{base}/meetings",
-        f"{base}/timeline", f"{base}/invitations/new",
+        f"{base}/assessments", f"{base}/timeline", f"{base}/invitations/new",
     }  # fmt: skip
     assert response.headers["x-asysta-offline"] == "keep"
     assert "HX-Request" in response.headers["vary"]

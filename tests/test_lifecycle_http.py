@@ -112,6 +112,10 @@ def test_the_end_of_work_offers_the_reasons_of_the_state(
 
     assert reasons(referred) == ["moved_away", "refused_at_first_contact", "other"]
     assert reasons(active) == ["goals_met", "consent_withdrawn", "moved_away", "other"]
+    # Work under way ends, first of all, with its final assessment (the assessments' page).
+    final = f'a[href="/families/{active.id}/end-work"]'
+    assert parse(client.get(f"/families/{active.id}").text).css_first(final) is not None
+    assert parse(client.get(f"/families/{referred.id}").text).css_first(final) is None
 
 
 # --- consent -------------------------------------------------------------------------------------
