@@ -4,6 +4,7 @@ reading the outbox in the page, counting what reached the database, a slow netwo
 from __future__ import annotations
 
 import asyncio
+import threading
 import uuid
 from collections.abc import Callable
 from datetime import date
@@ -23,18 +24,31 @@ SESSION_COOKIE = "asysta_session"
 
 
 class Latency:
-    """A phone's slow network in front of the app: each form post waits a moment first.
+    """A phone's network in front of the app: each form post takes a moment, and while the
+    test holds the link down (`cut()`), posts that already left the phone hang on the way
+    until it is back (`restore()`): they then arrive, though the phone may have given up.
 
-    (On localhost a replay is over faster than the network can be switched off and on.)
+    (Switching Chromium offline can take a while; without the link held down, a replay
+    on localhost would be over before the network is off.)
     """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self.seconds: Callable[[], float] = lambda: 0.0
+        self.up = threading.Event()
+        self.up.set()
+
+    def cut(self) -> None:
+        self.up.clear()
+
+    def restore(self) -> None:
+        self.up.set()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "POST":
             await asyncio.sleep(self.seconds())
+            while not self.up.is_set():
+                await asyncio.sleep(0.005)
         await self.app(scope, receive, send)
 
 

@@ -154,7 +154,7 @@ def test_fifty_entries_survive_a_flapping_network_exactly_once(
     assert outbox_size(page) == ITEMS_IN_FLAP_TEST
 
     rng = random.Random(FLAP_SEED)
-    latency.seconds = lambda: rng.uniform(0.08, 0.2)
+    latency.seconds = lambda: rng.uniform(0.01, 0.05)
     flaps = flaps_during_replay = 0
 
     def waiting() -> int:
@@ -169,16 +169,19 @@ def test_fifty_entries_survive_a_flapping_network_exactly_once(
         time.sleep(rng.uniform(0.005, 0.05))  # offline for a moment
         before = waiting()
         context.set_offline(False)
+        latency.restore()
         flaps += 1
         flaps_during_replay += before > 0
         deadline = time.monotonic() + rng.uniform(0.02, 0.3)
         target = before - rng.randint(1, 3)
         while time.monotonic() < deadline and waiting() > target:
             time.sleep(rng.uniform(0.0, 0.01))
+        latency.cut()
         context.set_offline(True)
         flaps += 1
         flaps_during_replay += waiting() > 0
     context.set_offline(False)
+    latency.restore()
     page.evaluate("AsystaOutboxPage.replay(true)")
     wait_until_outbox_is_empty(page)
 
