@@ -7,6 +7,7 @@
   "use strict";
 
   var Outbox = window.AsystaOutbox;
+  if (!Outbox || !window.indexedDB) return; // no storage here: forms simply go to the network
   var status = document.querySelector("[data-outbox-status]");
   var userMeta = document.querySelector('meta[name="asysta-user"]');
   var user = userMeta ? userMeta.getAttribute("content") : "";
