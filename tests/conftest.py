@@ -2,12 +2,13 @@
 
 The database is SQLite by default (a new file per test); with ASYSTA_TEST_DATABASE_URL set
 to a PostgreSQL URL the same tests run against PostgreSQL: one scratch database per test
-session, created from the models, and every table truncated before each test.
+session, created from the models, and every table emptied before each test.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -60,20 +61,33 @@ def postgres_database() -> Iterator[str | None]:
         admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def empty_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite file with every table, made once and copied for each test (a copy is ~50
+    times faster than creating the tables)."""
+    path = tmp_path_factory.mktemp("template") / "empty.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    SQLModel.metadata.create_all(engine)
+    engine.dispose()
+    return path
+
+
 @pytest.fixture
-def database_url(postgres_database: str | None, tmp_path: Path) -> Iterator[str]:
+def database_url(
+    postgres_database: str | None, empty_sqlite_file: Path, tmp_path: Path
+) -> Iterator[str]:
     """A clean database with every table, for one test."""
     if postgres_database is None:
-        url = f"sqlite:///{tmp_path / 'asysta.sqlite3'}"
-        engine = make_engine(url)
-        SQLModel.metadata.create_all(engine)
-        engine.dispose()
-        yield url
+        path = tmp_path / "asysta.sqlite3"
+        shutil.copyfile(empty_sqlite_file, path)
+        yield f"sqlite:///{path}"
         return
     engine = make_engine(postgres_database)
-    tables = ", ".join(f'"{table.name}"' for table in SQLModel.metadata.sorted_tables)
+    # DELETE, children first: on tables this small it is ~30 times faster than TRUNCATE,
+    # which rewrites every table's files (0.35 s a test, minutes over the suite).
     with engine.begin() as connection:
-        connection.execute(sa.text(f"TRUNCATE {tables} CASCADE"))
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            connection.execute(table.delete())
     engine.dispose()
     yield postgres_database
 

@@ -108,6 +108,22 @@ def test_server_error_is_a_polish_500_page_with_security_headers(client: TestCli
     assert "content-security-policy" in response.headers
 
 
+def test_a_signed_in_users_server_error_is_still_the_polish_500_page(
+    client: TestClient, db: Session, sign_in, monkeypatch
+):
+    # The unit of work rolls back before the page is drawn: the user's row is expired then.
+    from pwa.routes import homes
+
+    def explode(*_args, **_kwargs):
+        raise RuntimeError("boom")
+
+    sign_in(make_user(db, make_centre(db), Role.assistant))
+    monkeypatch.setattr(homes.homes, "assistant_today", explode)
+    response = client.get("/assistant")
+    assert response.status_code == 500
+    assert "Wystąpił błąd po naszej stronie" in response.text
+
+
 def test_healthz_answers_200_when_the_database_answers(client: TestClient):
     assert client.get("/healthz").status_code == 200
 

@@ -75,7 +75,7 @@ CHANGES = ("consent", "consent/withdraw", "end", "monitoring", "close", "reopen"
     ("status", "role", "offered"),
     [
         (CaseStatus.referred, Role.assistant, {"consent", "end"}),
-        (CaseStatus.active, Role.assistant, {"consent/withdraw", "end"}),
+        (CaseStatus.active, Role.assistant, {"consent/withdraw"}),
         (CaseStatus.ended, Role.assistant, {"consent/withdraw", "monitoring", "close"}),
         (CaseStatus.monitoring, Role.assistant, {"consent/withdraw", "close"}),
         (CaseStatus.closed, Role.coordinator, {"reopen"}),
@@ -111,7 +111,8 @@ def test_the_end_of_work_offers_the_reasons_of_the_state(
         ]
 
     assert reasons(referred) == ["moved_away", "refused_at_first_contact", "other"]
-    assert reasons(active) == ["goals_met", "consent_withdrawn", "moved_away", "other"]
+    # Work under way is not ended by this form: it ends with its final assessment.
+    assert reasons(active) == []
     # Work under way ends, first of all, with its final assessment (the assessments' page).
     final = f'a[href="/families/{active.id}/end-work"]'
     assert parse(client.get(f"/families/{active.id}").text).css_first(final) is not None
@@ -218,17 +219,33 @@ def test_a_withdrawal_needs_a_reason(client: TestClient, db: Session, sign_in, d
 # --- the end of the work, monitoring, closing, reopening --------------------------------------------
 
 
-def test_the_work_ends_with_goals_met(client: TestClient, db: Session, sign_in, desk: Desk):
-    family, _mother, _daughter = make_working_family(db, desk.centre, desk.assistant)
+def test_a_referred_family_moving_away_ends_the_case(
+    client: TestClient, db: Session, sign_in, desk: Desk
+):
+    family = make_in_state(db, desk, CaseStatus.referred)
     sign_in(desk.assistant)
     response = client.post(
         f"/families/{family.id}/end",
-        data={"reason": "goals_met", "ended_on": today().isoformat(), "detail": ""},
+        data={"reason": "moved_away", "ended_on": today().isoformat(), "detail": ""},
         headers=HTMX,
     )
     assert response.headers["hx-redirect"] == f"/families/{family.id}?done=ended"
     ended = reloaded(db, family)
     assert (ended.status, ended.ended_on) == (CaseStatus.ended, today())
+
+
+def test_work_under_way_is_not_ended_without_the_final_assessment(
+    client: TestClient, db: Session, sign_in, desk: Desk
+):
+    family, _mother, _daughter = make_working_family(db, desk.centre, desk.assistant)
+    sign_in(desk.assistant)
+    response = client.post(
+        f"/families/{family.id}/end",
+        data={"reason": "goals_met", "ended_on": today().isoformat(), "detail": ""},
+    )
+    assert response.status_code == 409
+    assert "ocen" in response.text
+    assert reloaded(db, family).status is CaseStatus.active
 
 
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
@@ -251,7 +268,7 @@ def test_ending_for_a_reason_the_state_does_not_allow_is_refused(
 
 
 def test_another_reason_needs_its_words(client: TestClient, db: Session, sign_in, desk: Desk):
-    family = make_in_state(db, desk, CaseStatus.active)
+    family = make_in_state(db, desk, CaseStatus.referred)
     sign_in(desk.assistant)
     response = client.post(
         f"/families/{family.id}/end", data={"reason": "other", "ended_on": "", "detail": ""}

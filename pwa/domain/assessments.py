@@ -8,8 +8,9 @@
   resources, and a recommendation. The history keeps every assessment; none is ever changed.
 - Assessments are internal to staff (policy Access.full): families never see them.
 - Ending the work under way requires the final assessment: `end_work_with_final_assessment`
-  checks both forms together and writes both in the same unit of work. (`lifecycle.end_work`
-  stays for the ends that have no assessment: refused at first contact, consent withdrawn.)
+  checks both forms together and writes both in the same unit of work; `lifecycle.end_work`
+  refuses it alone (it stays for ends with no assessment: refused at first contact, consent
+  withdrawn).
 """
 
 from __future__ import annotations
@@ -360,7 +361,10 @@ def end_work_with_final_assessment(
     )
     try:
         with db.begin_nested():  # the end of the work is undone when the assessment is refused
-            lifecycle.end_work(db, actor=actor, family_id=family.id, form=end, now=now)
+            lifecycle.end_work(
+                db, actor=actor, family_id=family.id, form=end, now=now,
+                with_final_assessment=True,
+            )  # fmt: skip
             errors.raise_any()
     except Invalid as error:
         raise Invalid(_("Please correct the marked fields."), {**error.errors, **errors}) from None

@@ -325,8 +325,13 @@ def end_work(
     family_id: uuid.UUID,
     form: EndWorkForm,
     now: datetime | None = None,
+    with_final_assessment: bool = False,
 ) -> Family:
-    """End the work with the family, for one of the reasons the state allows."""
+    """End the work with the family, for one of the reasons the state allows.
+
+    Work under way ends with its final assessment (`assessments.end_work_with_final_assessment`
+    passes `with_final_assessment`), except when the family withdraws its consent.
+    """
     now = now or utcnow()
     family = _locked(db, actor, family_id)
     if family.status not in END_REASONS:
@@ -362,6 +367,17 @@ def end_work(
             _withdraw(consent, on=on, reason=detail, errors=errors)
     errors.raise_any()
     assert reason is not None
+    if (
+        family.status is CaseStatus.active
+        and reason is not EndReason.consent_withdrawn
+        and not with_final_assessment
+    ):
+        raise Conflict(
+            _(
+                "Work under way ends with the final assessment: "
+                "use “End the work with the final assessment”."
+            )
+        )
     if reason is EndReason.consent_withdrawn and consent is not None:
         db.add(consent)
         audit.record(db, actor=actor, action="consent.withdraw", family_id=family.id, obj=consent)
@@ -503,7 +519,7 @@ class CaseActions:
 
     record_consent: bool = False
     withdraw_consent: bool = False
-    end_reasons: tuple[EndReason, ...] = ()  # empty: the work cannot be ended now
+    end_reasons: tuple[EndReason, ...] = ()  # empty: the work cannot be ended here
     start_monitoring: bool = False
     close: bool = False
     reopen: bool = False
@@ -512,7 +528,8 @@ class CaseActions:
 def case_actions(family: Family, *, consent: Consent | None, role: Role) -> CaseActions:
     """What `role` may do next with the case (the same rules the changes themselves check)."""
     status = family.status
-    allowed = END_REASONS.get(status, frozenset())
+    # Work under way ends on the final assessment's page (or by withdrawing the consent).
+    allowed = END_REASONS.get(status, frozenset()) if status is CaseStatus.referred else frozenset()
     return CaseActions(
         record_consent=status is CaseStatus.referred
         or (status is CaseStatus.active and consent is None),

@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pwa.domain import homes
+from pwa.domain import homes, opinions
 from pwa.models import Role
 from pwa.web.auth import require_role
 from pwa.web.render import render
@@ -18,7 +18,10 @@ COORDINATOR_DONE = frozenset({"assigned"})
 async def assistant_home(request: Request) -> Response:
     user = require_role(request, Role.assistant)
     today = homes.assistant_today(request.state.db, assistant=user)
-    return render(request, "homes/assistant.html", {"today": today}, offline=True)
+    court = opinions.opinions_due(request.state.db, assistant=user, today=today.today)
+    return render(
+        request, "homes/assistant.html", {"today": today, "opinions_due": court}, offline=True
+    )
 
 
 async def coordinator_home(request: Request) -> Response:

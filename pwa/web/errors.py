@@ -154,5 +154,10 @@ class ErrorPageMiddleware:
         except Exception as exc:
             if started:
                 raise
-            response = await server_error(Request(scope, receive), exc)
+            request = Request(scope, receive)
+            # The unit of work has rolled back and closed its session, so the signed-in user
+            # and their centre are expired, detached rows: the error page is drawn without them.
+            request.state.user = None
+            request.state.centre = None
+            response = await server_error(request, exc)
             await response(scope, receive, send)

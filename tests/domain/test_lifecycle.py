@@ -92,6 +92,7 @@ def _ended(db: Session, **centre_values: object) -> Case:
         family_id=case.family.id,
         form=EndWorkForm(reason="goals_met", ended_on="2026-11-20"),
         now=NOW,
+        with_final_assessment=True,  # written beside it by the assessments' tests
     )
     return case
 
@@ -450,6 +451,21 @@ def test_an_end_reason_that_does_not_fit_is_refused(
     assert family.status is CaseStatus(make)
 
 
+@pytest.mark.parametrize("reason", ["goals_met", "moved_away", "other"])
+def test_work_under_way_does_not_end_without_its_final_assessment(db: Session, reason: str) -> None:
+    family, _member, _coordinator, assistant = _active(db)
+    with use_locale("pl"), pytest.raises(Conflict) as refused:
+        lifecycle.end_work(
+            db,
+            actor=assistant,
+            family_id=family.id,
+            form=EndWorkForm(reason=reason, ended_on="", detail="Przeprowadzka."),
+            now=NOW,
+        )
+    assert "ocen" in refused.value.message
+    assert family.status is CaseStatus.active and family.ended_on is None
+
+
 def test_work_cannot_end_before_it_started(db: Session) -> None:
     family, _member, _coordinator, assistant = _active(db)
     with pytest.raises(Invalid) as refused:
@@ -542,6 +558,7 @@ def test_the_timeline_tells_the_case_in_date_order(db: Session) -> None:
         family_id=family.id,
         form=EndWorkForm(reason="goals_met", ended_on="2026-11-20", detail="Rodzina samodzielna."),
         now=NOW,
+        with_final_assessment=True,
     )
 
     with use_locale("en"):
