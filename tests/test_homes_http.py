@@ -10,8 +10,9 @@ import pytest
 from sqlmodel import Session
 from starlette.testclient import TestClient
 
-from pwa.models import Assessment, AssessmentKind, CaseStatus, Role
+from pwa.models import Assessment, AssessmentKind, CaseStatus, OpinionStatus, Role
 from tests.factories import make_family, make_family_user, make_office_hours, make_user
+from tests.factories_assessments import make_opinion
 from tests.factories_cases_http import (
     HTMX,
     Desk,
@@ -95,6 +96,37 @@ def test_the_periodic_assessment_is_red_when_overdue_and_amber_when_near_with_wo
     later = card(html, "Fine")
     assert later.css_first(".overdue") is None and later.css_first(".due-soon") is None
     assert "Następna ocena okresowa" in later.text()
+
+
+def test_court_opinions_still_to_write_show_their_deadline_on_the_day(
+    client: TestClient, db: Session, sign_in, desk: Desk
+):
+    family, _mother, _daughter = make_working_family(
+        db, desk.centre, desk.assistant, name="Nowakowie"
+    )
+    late = make_opinion(db, family, desk.assistant, deadline=today() - timedelta(days=2))
+    make_opinion(db, family, desk.assistant, deadline=today() + timedelta(days=3))
+    make_opinion(db, family, desk.assistant, status=OpinionStatus.final)
+    sign_in(desk.assistant)
+    page = parse(client.get("/assistant").text)
+    items = page.css(".opinions-due li")
+    assert len(items) == 2  # the final one is no longer waited for
+    assert items[0].css_first("a").attributes["href"] == f"/opinions/{late.id}"
+    assert "Termin minął" in items[0].text() and items[0].css_first(".overdue") is not None
+    assert "zostały 3 dni" in items[1].text()
+
+
+def test_a_centre_that_forbids_family_pages_on_phones_gets_no_page_kept(
+    client: TestClient, db: Session, sign_in, desk: Desk
+):
+    make_working_family(db, desk.centre, desk.assistant, name="Nowakowie")
+    desk.centre.keep_family_pages_offline = False
+    db.add(desk.centre)
+    sign_in(desk.assistant)
+    response = client.get("/assistant")
+    assert response.status_code == 200
+    assert "x-asysta-offline" not in response.headers
+    assert response.headers["x-asysta-user"] == str(desk.assistant.id)
 
 
 def test_plan_tasks_of_this_week_and_the_visits_of_the_month_are_on_the_day(

@@ -305,6 +305,7 @@ def run_once(
 ) -> RunSummary:
     """One pass: schedule what is due, then send what is pending (not in the quiet hours)."""
     summary = RunSummary()
+    keys = vapid_keys(settings)  # a missing or wrong key fails every pass, quiet hours or not
     with unit_of_work(engine) as db:
         data = store.load_reminder_data(db, now=now)
         due = rules.due_reminders(now=now, data=data)
@@ -313,7 +314,7 @@ def run_once(
     if rules.is_quiet(now):
         summary.quiet = True
         return summary
-    pusher = Pusher(vapid_keys(settings), timeout=timeout, connections=workers)
+    pusher = Pusher(keys, timeout=timeout, connections=workers)
     by_key = {reminder.dedupe_key: reminder for reminder in due}
     try:
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="push") as pool:

@@ -95,7 +95,9 @@ def test_a_za_zyciem_family_sees_the_support_catalogue(page: Page, sign_in_as, d
     member = db.get(User, demo_id(f"user/family/{ZA_ZYCIEM}"))
     assert member is not None
     sign_in_as(member.full_name)
-    page.goto("/family/support")
+    page.goto("/family")
+    page.get_by_role("link", name="Zobacz, o jakie wsparcie możesz poprosić").click()
+    expect(page).to_have_url(re.compile(r"/family/support$"))
     expect(page.locator("h1")).to_have_text("Wsparcie dla Państwa rodziny")
     expect(page.locator(".support-item").first).to_be_visible()
     expect(page.locator(".requested")).to_have_count(1)
