@@ -30,10 +30,13 @@ def migrate(settings: Settings, revision: str = "head") -> None:
     command.upgrade(alembic_config(settings.database_url), revision)
 
 
-def _demo_data(settings: Settings) -> None:
+def _demo_data(settings: Settings, scale: str | None = None) -> None:
     from pwa.db import make_engine, unit_of_work
     from pwa.domain.demo_data import load_demo_data
 
+    if scale is not None:
+        _city_data(settings, scale)
+        return
     engine = make_engine(settings.database_url)
     with unit_of_work(engine) as db:
         summary = load_demo_data(db, today=date.today())
@@ -42,6 +45,22 @@ def _demo_data(settings: Settings) -> None:
         print(f"Demo data loaded: {sum(summary.counts.values())} rows.")
     else:
         print("Demo data already present: nothing changed.")
+
+
+def _city_data(settings: Settings, scale: str) -> None:
+    from pwa.db import make_engine, unit_of_work
+    from pwa.domain.demo_city import load_city_data, scale_factor
+
+    engine = make_engine(settings.database_url)
+    with unit_of_work(engine) as db:
+        summary = load_city_data(db, today=date.today(), scale=scale_factor(scale))
+    engine.dispose()
+    if not summary.created:
+        print("City data already present: nothing changed.")
+        return
+    for table, count in summary.counts.items():
+        print(f"{table:>16} {count:>8}")
+    print(f"City data loaded: {sum(summary.counts.values())} rows in {summary.seconds:.1f} s.")
 
 
 def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
@@ -100,7 +119,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="asysta", description="Asysta: family assistants' app")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="upgrade the database schema to the newest version")
-    commands.add_parser("demo-data", help="load the demo centre (idempotent)")
+    demo = commands.add_parser("demo-data", help="load the demo centre (idempotent)")
+    demo.add_argument(
+        "--scale",
+        help="'city' for the benchmark centre (100 assistants, 1,500 families, 100,000 "
+        "visits), or a factor in (0, 1] of it",
+    )
     serve = commands.add_parser("serve", help="serve the app with uvicorn")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -127,7 +151,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "migrate":
         migrate(settings)
     elif args.command == "demo-data":
-        _demo_data(settings)
+        try:
+            _demo_data(settings, args.scale)
+        except ValueError as error:
+            print(f"asysta: {error}", file=sys.stderr)
+            return 2
     elif args.command == "serve":
         _serve(settings, args.host, args.port, args.workers)
     elif args.command == "invite-coordinator":

@@ -140,6 +140,7 @@ def test_three_visits_and_two_ticks_recorded_offline_arrive_once_each(
 # --- a network that comes and goes during the replay ---------------------------------------------
 
 
+@pytest.mark.both_databases
 def test_fifty_entries_survive_a_flapping_network_exactly_once(
     page: Page, context: BrowserContext, engine: Engine, latency: Latency
 ):
