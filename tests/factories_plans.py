@@ -11,6 +11,8 @@ from sqlmodel import Session, col, select
 from pwa.domain import plan_agreement, plans
 from pwa.domain.actors import Actor
 from pwa.models import (
+    Assessment,
+    AssessmentKind,
     AuditEvent,
     Centre,
     Family,
@@ -51,7 +53,11 @@ class PlanWorld:
         return Actor(make_family_user(db, self.family, member))
 
 
-def plan_world(db: Session, *, consent: bool = True, **family_values: object) -> PlanWorld:
+def plan_world(
+    db: Session, *, consent: bool = True, initial_assessment: bool = True, **family_values: object
+) -> PlanWorld:
+    """The family's work has started; unless told otherwise its initial assessment is written
+    (the first plan is prepared after it)."""
     centre = make_centre(db)
     assistant = make_user(db, centre, Role.assistant)
     coordinator = make_user(db, centre, Role.coordinator)
@@ -60,6 +66,17 @@ def plan_world(db: Session, *, consent: bool = True, **family_values: object) ->
     child = make_member(db, family, relation=Relation.child, first_name="Kuba")
     if consent:
         give_consent(db, family, parent)
+    if consent and initial_assessment:
+        db.add(
+            Assessment(
+                family_id=family.id,
+                kind=AssessmentKind.initial,
+                assessed_on=family.work_started_on or TODAY,
+                author_id=assistant.id,
+                children_situation="Kuba opuszcza lekcje.",
+            )
+        )
+        db.flush()
     return PlanWorld(
         centre=centre,
         family=family,

@@ -167,6 +167,7 @@ def test_the_family_page_shows_the_record_and_leads_to_the_work_with_the_family(
     assert links == {
         f"{base}/plan", f"{base}/visits/new", f"{base}/diary", f"{base}/meetings",
         f"{base}/assessments", f"{base}/timeline", f"{base}/invitations/new",
+        f"{base}/contacts", f"{base}/opinions", f"{base}/intake",
     }  # fmt: skip
     assert response.headers["x-asysta-offline"] == "keep"
     assert "HX-Request" in response.headers["vary"]

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from icalendar import Calendar, Event, vDuration
 from sqlmodel import Session, col, select
 
-from pwa.domain import audit
+from pwa.domain import audit, policy
 from pwa.domain.actors import Actor
 from pwa.domain.errors import NotFound
 from pwa.domain.meetings import place_words
@@ -69,7 +69,7 @@ def _meetings_of(db: Session, user: User, since: datetime) -> Sequence[tuple[Mee
     query = (
         select(Meeting, Family)
         .join(Family, col(Family.id) == col(Meeting.family_id))
-        .where(Family.centre_id == user.centre_id, col(Meeting.starts_at) >= since)
+        .where(policy.in_centre(user.centre_id), col(Meeting.starts_at) >= since)
         .order_by(col(Meeting.starts_at))
     )
     if user.role is Role.family:

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from pwa.domain import audit, caseload, consents
+from pwa.domain import audit, caseload, consents, intake_rules, policy
 from pwa.domain.actors import Actor
 from pwa.domain.errors import Conflict, Invalid
 from pwa.domain.members import (
@@ -32,11 +32,13 @@ from pwa.domain.members import (
     staff_family,
 )
 from pwa.domain.validation import is_email
+from pwa.i18n import format_date
 from pwa.i18n import gettext as _
 from pwa.models import (
     Assignment,
     CaseEvent,
     CaseStatus,
+    Centre,
     Consent,
     Family,
     FamilyMember,
@@ -72,7 +74,75 @@ class ReferralForm:
     za_zyciem: str = ""
     foster_care: str = ""
     foster_care_coordinator: str = ""
+    # The request: the social worker's community interview and analysis, the director's request.
+    interview_on: str = ""
+    interview_by: str = ""
+    situation_analysis: str = ""
+    director_request_on: str = ""
+    director_request_reference: str = ""
+    # The hand-over to a contracted organisation (a Centre whose parent is this centre).
+    handled_by_centre_id: str = ""
+    handed_over_on: str = ""
     members: tuple[MemberForm, ...] = ()
+
+
+INTAKE_FIELDS = (
+    "interview_on", "interview_by", "situation_analysis", "director_request_on",
+    "director_request_reference",
+)  # fmt: skip
+HANDOVER_FIELDS = ("handled_by_centre_id", "handed_over_on")
+
+
+def contracted_organisations(db: Session, *, centre_id: uuid.UUID) -> list[Centre]:
+    """The organisations the centre may hand its families' work over to."""
+    return list(
+        db.exec(
+            select(Centre).where(Centre.parent_centre_id == centre_id).order_by(col(Centre.name))
+        ).all()
+    )
+
+
+def _intake_values(form: ReferralForm, *, today: date, errors: FormErrors) -> dict[str, object]:
+    """The request's fields (all optional; a later date is not before an earlier one)."""
+    interview_on = errors.day("interview_on", form.interview_on, today=today)
+    request_on = errors.day("director_request_on", form.director_request_on, today=today)
+    if interview_on and request_on and request_on < interview_on:
+        errors["director_request_on"] = _(
+            "The director's request cannot be earlier than the community interview (%(date)s).",
+            date=format_date(interview_on),
+        )
+    return {
+        "interview_on": interview_on,
+        "interview_by": errors.text("interview_by", form.interview_by, limit=120),
+        "situation_analysis": errors.text(
+            "situation_analysis", form.situation_analysis, limit=REASON_LIMIT
+        ),
+        "director_request_on": request_on,
+        "director_request_reference": errors.text(
+            "director_request_reference", form.director_request_reference, limit=80
+        ),
+    }
+
+
+def _handover_values(
+    db: Session, form: ReferralForm, *, centre_id: uuid.UUID, today: date, errors: FormErrors
+) -> dict[str, object]:
+    """Which contracted organisation took the work over, and when (both or neither)."""
+    organisations = {c.id for c in contracted_organisations(db, centre_id=centre_id)}
+    if not organisations:  # the form asks nothing of a centre that hands no work over
+        return {"handled_by_centre_id": None, "handed_over_on": None}
+    raw = form.handled_by_centre_id.strip()
+    handed_over_on = errors.day("handed_over_on", form.handed_over_on, today=today)
+    if not raw:
+        if handed_over_on is not None:
+            errors["handled_by_centre_id"] = _("Choose the organisation that took the work over.")
+        return {"handled_by_centre_id": None, "handed_over_on": None}
+    chosen = parse_id(raw)
+    if chosen not in organisations:
+        errors["handled_by_centre_id"] = _("Choose one of the centre's contracted organisations.")
+    if handed_over_on is None and "handed_over_on" not in errors:
+        errors["handed_over_on"] = _("Enter the date the organisation took the work over.")
+    return {"handled_by_centre_id": chosen, "handed_over_on": handed_over_on}
 
 
 def _referral_values(form: ReferralForm, *, today: date, errors: FormErrors) -> dict[str, object]:
@@ -124,6 +194,20 @@ def _referral_values(form: ReferralForm, *, today: date, errors: FormErrors) -> 
     return values
 
 
+def _handover_after_referral(values: dict[str, object], errors: FormErrors) -> None:
+    handed_over_on, referred_on = values.get("handed_over_on"), values.get("referred_on")
+    if (
+        isinstance(handed_over_on, date)
+        and isinstance(referred_on, date)
+        and handed_over_on < referred_on
+        and "handed_over_on" not in errors
+    ):
+        errors["handed_over_on"] = _(
+            "This date cannot be earlier than the referral (%(date)s).",
+            date=format_date(referred_on),
+        )
+
+
 def _case_number_taken(
     db: Session, *, centre_id: uuid.UUID, case_number: str, but: uuid.UUID | None = None
 ) -> bool:
@@ -147,6 +231,9 @@ def register_family(
     today = local_today(now or utcnow())
     errors = FormErrors()
     values = _referral_values(form, today=today, errors=errors)
+    values |= _intake_values(form, today=today, errors=errors)
+    values |= _handover_values(db, form, centre_id=actor.centre_id, today=today, errors=errors)
+    _handover_after_referral(values, errors)
     members: list[MemberValues] = []
     for index, member_form in enumerate(form.members):
         if member_form.is_blank():
@@ -203,6 +290,12 @@ def update_referral(
     values = _referral_values(form, today=today, errors=errors)
     if not form.referred_on.strip():
         values["referred_on"] = family.referred_on  # blank keeps the date as registered
+    values |= _intake_values(form, today=today, errors=errors)
+    if actor.centre_id == family.centre_id and family.status is CaseStatus.referred:
+        values |= _handover_values(db, form, centre_id=family.centre_id, today=today, errors=errors)
+        _handover_after_referral(values, errors)
+    # Otherwise the hand-over stays as it is: only the referring centre hands a referral over
+    # (an organisation's coordinator never sees the choice, and work under way stays put).
     case_number = str(values["case_number"])
     if case_number and _case_number_taken(
         db, centre_id=family.centre_id, case_number=case_number, but=family.id
@@ -343,11 +436,21 @@ def assign_assistant(
     family = lock_family(db, staff_family(db, actor=actor, family_id=family_id))
     if family.status is CaseStatus.closed:
         raise Conflict(_("The case is closed: reopen it before assigning an assistant."))
+    working_centre_id = policy.working_centre_id(family)
+    if actor.centre_id != working_centre_id:
+        raise Conflict(
+            _(
+                "The work with this family was handed over to %(name)s: its coordinator "
+                "assigns the assistant.",
+                name=intake_rules.working_centre(db, family).name,
+            )
+        )
+    intake_rules.require_take_on(db, family=family)
     chosen = parse_id(assistant_id)
     assistant = db.get(User, chosen) if chosen else None
     if (
         assistant is None
-        or assistant.centre_id != family.centre_id
+        or assistant.centre_id != working_centre_id
         or assistant.role is not Role.assistant
         or not assistant.is_active
     ):

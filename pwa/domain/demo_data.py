@@ -1,4 +1,4 @@
-"""The demo centre: OPS Bystrzyca Kłodzka with its staff, 31 families and half a year of work.
+"""The demo centre: OPS Bystrzyca Kłodzka with its staff, 37 families and half a year of work.
 
 Deterministic: every id is a uuid5 name in DEMO_NAMESPACE, every random choice comes from one
 generator seeded with 2026, and every date and timestamp is counted from `today`; two loads
@@ -35,6 +35,7 @@ from pwa.models import (
     EndReason,
     Family,
     FamilyMember,
+    FirstContact,
     Gender,
     Goal,
     GoalArea,
@@ -54,6 +55,8 @@ from pwa.models import (
     SupportService,
     Task,
     TaskState,
+    TeamDecision,
+    TeamDecisionKind,
     User,
     Visit,
     VisitAttendance,
@@ -225,6 +228,7 @@ class _Loader:
             self.assessments(case)
         self.catalogue()
         self.cooperation()
+        _Intake(self).add_all()
         by_table: defaultdict[str, list[SQLModel]] = defaultdict(list)
         for row in self.rows:
             by_table[str(type(row).__tablename__)].append(row)
@@ -817,3 +821,234 @@ class _Loader:
             created_at=_at(requested + DAY, 13),
         )
         self.add(opinion)
+
+
+# --- intake: the path from the request to the plan ---------------------------------------------
+
+# Six families at the steps of intake, numbered after the others (INTAKE_FIRST + 0 … 5).
+INTAKE_FIRST = 32
+INTAKE_STEPS = (
+    "request",  # the referral only: the interview and the director's request still to come
+    "team_pending",  # the request is complete, the team has not met yet
+    "taken_on",  # the team decided to take the family on: an assistant is to be assigned
+    "first_contact",  # the assistant met the family: the consent is still to come
+    "initial_assessment",  # the work started and the initial assessment is written
+    "plan_drafted",  # the first plan is being prepared: a draft with two goals so far
+)
+# Days before `today`: referral, team meeting, assignment, first contact (= consent),
+# initial assessment, draft plan.
+INTAKE_DAYS = {
+    "request": (3,),
+    "team_pending": (8,),
+    "taken_on": (15, 6),
+    "first_contact": (25, 16, 14, 7),
+    "initial_assessment": (40, 30, 28, 21, 12),
+    "plan_drafted": (50, 42, 40, 33, 25, 18),
+}
+INTAKE_ASSISTANTS = {
+    "first_contact": "marek",
+    "initial_assessment": "joanna",
+    "plan_drafted": "marek",
+}
+
+
+class _Intake:
+    """The request recorded on every referral, the initial assessment before every plan, and
+    six families at the steps of intake. Its own random generator: the rest of the demo is
+    drawn exactly as before."""
+
+    def __init__(self, loader: _Loader) -> None:
+        self.loader = loader
+        self.rng = random.Random(SEED + 13)
+        self.today = loader.today
+
+    def add_all(self) -> None:
+        for case in self.loader.cases:
+            self.request(case.family, case.n, complete=True)
+        for case in self.loader.working():
+            if case.n not in INITIAL_ASSESSMENT:  # every plan follows an initial assessment
+                self.initial_assessment(case.family, case.n, case.started, case.staff)
+        per_year = Counter(case.family.referred_on.year for case in self.loader.cases)
+        for i, step in enumerate(INTAKE_STEPS):
+            self.family(INTAKE_FIRST + i, step, per_year)
+
+    def day(self, days_ago: int) -> date:
+        return _workday(self.today - days_ago * DAY)
+
+    def request(self, family: Family, n: int, *, complete: bool) -> None:
+        """The social worker's interview and analysis, and the director's request."""
+        family.interview_on = _workday(family.referred_on - self.rng.randint(7, 14) * DAY)
+        family.interview_by = family.social_worker_name
+        if complete:
+            family.situation_analysis = self.rng.choice(txt.SITUATION_ANALYSES)
+            family.director_request_on = _workday(family.referred_on - DAY)
+            family.director_request_reference = txt.DIRECTOR_REFERENCE.format(
+                n=n, year=family.director_request_on.year
+            )
+
+    def initial_assessment(self, family: Family, n: int, day: date, author: User) -> Assessment:
+        texts = {name: self.rng.choice(options) for name, options in txt.ASSESSMENT.items()}
+        assessment = Assessment(
+            id=demo_id(f"family/{n}/assessment/initial"),
+            family_id=family.id,
+            kind=AssessmentKind.initial,
+            assessed_on=day,
+            author_id=author.id,
+            recommendation=Recommendation.continue_work,
+            created_at=_at(day, 15),
+            **texts,
+        )
+        self.loader.add(assessment)
+        return assessment
+
+    def family(self, n: int, step: str, per_year: Counter[int]) -> None:
+        rng, days = self.rng, INTAKE_DAYS[step]
+        his, hers, plural, address = txt.INTAKE_FAMILIES[n - INTAKE_FIRST]
+        worker, worker_phone, worker_email = rng.choice(txt.SOCIAL_WORKERS)
+        referred = self.day(days[0])
+        per_year[referred.year] += 1
+        family = Family(
+            id=demo_id(f"family/{n}"),
+            centre_id=DEMO_CENTRE_ID,
+            case_number=f"AR.4011.{per_year[referred.year]}.{referred.year}",
+            name=plural,
+            address=address,
+            referral_reason=txt.INTAKE_REASONS[n - INTAKE_FIRST],
+            referred_on=referred,
+            social_worker_name=worker,
+            social_worker_phone=worker_phone,
+            social_worker_email=worker_email,
+            created_at=_at(referred, 10),
+        )
+        self.request(family, n, complete=step != "request")
+        mother = self.member(family, n, 0, rng.choice(txt.MOTHERS), hers, Relation.parent, 31)
+        family.phone = mother.phone
+        children = [
+            self.member(family, n, k, rng.choice(txt.GIRLS if k % 2 else txt.BOYS),
+                        hers if k % 2 else his, Relation.child, rng.randint(3, 14))
+            for k in (1, 2)
+        ]  # fmt: skip
+        self.loader.add(family, mother, *children)
+        coordinator = self.loader.staff["coordinator"]
+        self.event(family, n, 0, None, CaseStatus.referred, referred, coordinator)
+        if len(days) < 2:
+            return
+        self.team_decision(family, n, self.day(days[1]), coordinator)
+        if len(days) < 3:
+            return
+        assistant = self.loader.staff[INTAKE_ASSISTANTS[step]]
+        self.loader.add(
+            Assignment(
+                id=demo_id(f"family/{n}/assignment"),
+                family_id=family.id,
+                assistant_id=assistant.id,
+                assigned_by_id=coordinator.id,
+                started_at=_at(self.day(days[2]), 11),
+            )
+        )
+        met = self.day(days[3])
+        consented = len(days) > 4
+        self.loader.add(
+            FirstContact(
+                id=demo_id(f"family/{n}/first-contact"),
+                family_id=family.id,
+                met_on=met,
+                role_explained=True,
+                expectations=rng.choice(txt.EXPECTATIONS),
+                outcome="consent" if consented else "",
+                recorded_by_id=assistant.id,
+                created_at=_at(met, 14),
+            )
+        )
+        if not consented:
+            return
+        family.status, family.work_started_on = CaseStatus.active, met
+        self.loader.add(
+            Consent(
+                id=demo_id(f"family/{n}/consent"),
+                family_id=family.id,
+                given_on=met,
+                given_by_member_id=mother.id,
+                form=ConsentForm.written,
+                recorded_by_id=assistant.id,
+                created_at=_at(met, 15),
+            )
+        )
+        self.event(family, n, 1, CaseStatus.referred, CaseStatus.active, met, assistant)
+        assessment = self.initial_assessment(family, n, self.day(days[4]), assistant)
+        if len(days) > 5:
+            self.draft_plan(family, n, self.day(days[5]), assistant, assessment)
+
+    def member(
+        self, family: Family, n: int, k: int, first: str, last: str, relation: Relation, years: int
+    ) -> FamilyMember:
+        return FamilyMember(
+            id=demo_id(f"family/{n}/member/{k}"),
+            family_id=family.id,
+            first_name=first,
+            last_name=last,
+            relation=relation,
+            birth_date=self.today - (years * 365 + self.rng.randint(0, 364)) * DAY,
+            phone=self.loader.phone() if relation is not Relation.child else "",
+            created_at=family.created_at,
+        )
+
+    def event(
+        self, family: Family, n: int, k: int, before: CaseStatus | None, after: CaseStatus,
+        day: date, by: User,
+    ) -> None:  # fmt: skip
+        reason = txt.CASE_EVENT_REASONS[after].format(worker=family.social_worker_name, until=None)
+        self.loader.add(
+            CaseEvent(
+                id=demo_id(f"family/{n}/event/{k}"),
+                family_id=family.id,
+                at=_at(day, 12, k),
+                on_date=day,
+                from_status=before,
+                to_status=after,
+                reason=reason,
+                by_user_id=by.id,
+            )
+        )
+
+    def team_decision(self, family: Family, n: int, met: date, coordinator: User) -> None:
+        participants = "\n".join(txt.TEAM_PARTICIPANTS).format(worker=family.social_worker_name)
+        self.loader.add(
+            TeamDecision(
+                id=demo_id(f"family/{n}/team-decision/0"),
+                family_id=family.id,
+                met_on=met,
+                participants=participants,
+                deficits=txt.TEAM_DEFICITS,
+                resources=txt.TEAM_RESOURCES,
+                decision=TeamDecisionKind.take_on,
+                remarks=txt.TEAM_REMARKS,
+                recorded_by_id=coordinator.id,
+                created_at=_at(met, 13),
+            )
+        )
+
+    def draft_plan(
+        self, family: Family, n: int, day: date, assistant: User, assessment: Assessment
+    ) -> None:
+        """The first version, being prepared: two goals so far."""
+        plan = Plan(
+            id=demo_id(f"family/{n}/plan/1"),
+            family_id=family.id,
+            version=1,
+            status=PlanStatus.draft,
+            created_by_id=assistant.id,
+            created_at=_at(day, 10),
+        )
+        self.loader.add(plan)
+        for i, (area, wording, _tasks) in enumerate(txt.GOALS[:2]):
+            self.loader.add(
+                Goal(
+                    id=demo_id(f"family/{n}/plan/1/goal/{i}"),
+                    plan_id=plan.id,
+                    lineage_id=demo_id(f"family/{n}/goal/{i}"),
+                    area=GoalArea(area),
+                    wording=wording,
+                    position=i,
+                )
+            )

@@ -673,3 +673,52 @@ Plan pracy obejmuje: {goals}.
 
 [Do uzupełnienia przez asystenta: ocena sytuacji dzieci i wnioski dla sądu.]
 """
+
+# --- intake: families on the way from the request to the plan (demo_data.Loader.intake) -----
+
+# (his surname, hers, the family, address), in the order of the steps of intake.
+INTAKE_FAMILIES = (
+    ("Pawlak", "Pawlak", "Pawlakowie", "ul. Strażacka 4/2, 57-500 Bystrzyca Kłodzka"),
+    ("Michalski", "Michalska", "Michalscy", "Długopole Górne 18, 57-520 Długopole-Zdrój"),
+    ("Król", "Król", "Królowie", "ul. Okrzei 9/5, 57-500 Bystrzyca Kłodzka"),
+    ("Wieczorek", "Wieczorek", "Wieczorkowie", "Wilkanów 61, 57-500 Bystrzyca Kłodzka"),
+    ("Jabłoński", "Jabłońska", "Jabłońscy", "ul. Kościuszki 27/1, 57-500 Bystrzyca Kłodzka"),
+    ("Wróbel", "Wróbel", "Wróblowie", "Stara Łomnica 33, 57-500 Bystrzyca Kłodzka"),
+)
+INTAKE_REASONS = (
+    "Matka sama wychowuje dwoje dzieci, nie radzi sobie z organizacją dnia i opłatami.",
+    "Szkoła zgłasza częste nieobecności syna; w domu brakuje stałych zasad.",
+    "Rodzina po eksmisji, zaległości w opłatach, młodsze dziecko często choruje.",
+    "Ojciec stracił pracę, rodzice kłócą się o pieniądze, córka ma trudności w szkole.",
+    "Młoda matka z niemowlęciem, bez wsparcia bliskich, prosi o pomoc w opiece.",
+    "Dzieci bywają same w domu wieczorami; rodzice pracują na zmiany.",
+)
+SITUATION_ANALYSES = (
+    "Wywiad potwierdził trudności opiekuńczo-wychowawcze: brak rytmu dnia, zaległe opłaty"
+    " za mieszkanie, dzieci bez stałej opieki po szkole. Matka jest otwarta na pomoc i sama"
+    " mówi, że potrzebuje wsparcia. Wsparcie asystenta rodziny jest zasadne.",
+    "Rodzina ma mieszkanie i stały dochód z zasiłków, ale wydatki przekraczają budżet. Syn"
+    " opuszcza lekcje, rodzice nie utrzymują kontaktu ze szkołą. Mocne strony: więź z dziećmi,"
+    " pomoc babci. Wnioskuję o przydzielenie asystenta rodziny.",
+    "Sytuacja mieszkaniowa rodziny jest trudna, zdrowie młodszego dziecka wymaga regularnych"
+    " wizyt w poradni, o których rodzice zapominają. Rodzice chcą zmiany, lecz nie wiedzą,"
+    " od czego zacząć.",
+)
+DIRECTOR_REFERENCE = "OPS.4011.{n}.{year}"
+TEAM_PARTICIPANTS = (
+    "Anna Nowak, koordynatorka asystentów rodziny",
+    "{worker}, pracownik socjalny",
+    "Marta Górska, psycholog",
+    "Piotr Lis, pedagog szkolny",
+)
+TEAM_DEFICITS = "Brak rytmu dnia i stałych zasad, zaległości w opłatach, słaby kontakt ze szkołą."
+TEAM_RESOURCES = (
+    "Rodzice troszczą się o dzieci i chcą zmiany; pomoc babci; dzieci chętnie chodzą na zajęcia"
+    " w świetlicy."
+)
+TEAM_REMARKS = "Asystent w pierwszej kolejności pomoże uporządkować sprawy w szkole i opłaty."
+EXPECTATIONS = (
+    "„Chcę, żeby ktoś mi pomógł ogarnąć rachunki i żeby syn znów chodził do szkoły.”",
+    "„Potrzebujemy pomocy z urzędami, sami się w tym gubimy.”",
+    "„Chciałabym nauczyć się, jak mówić do córki, żeby mnie słuchała bez krzyku.”",
+)

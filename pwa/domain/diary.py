@@ -166,7 +166,7 @@ def assistant_diary(db: Session, *, actor: Actor, assistant_id: uuid.UUID, month
     ):
         raise NotFound
     query = _diary_query(month).where(
-        Visit.author_id == author.id, Family.centre_id == actor.centre_id
+        Visit.author_id == author.id, policy.in_centre(actor.centre_id)
     )
     if actor.role is Role.assistant and actor.id == author.id:
         assigned = select(Assignment.family_id).where(

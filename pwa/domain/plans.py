@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from pwa.domain import audit, consents, policy
+from pwa.domain import audit, consents, intake_rules, policy
 from pwa.domain.actors import Actor
 from pwa.domain.errors import Conflict, Invalid, NotFound
 from pwa.domain.plan_views import contents, current_draft, get_plan, plan_in_force
@@ -242,6 +242,13 @@ def start_plan(
         raise replaced()
     if current_draft(db, family_id=family.id) is not None:  # looked for under the lock
         raise Conflict(_("A new version of the plan is already being prepared: change that one."))
+    if base is None and not intake_rules.has_initial_assessment(db, family=family):
+        raise Conflict(
+            _(
+                "The first plan is prepared after the initial assessment of the family's "
+                "situation: write the initial assessment first."
+            )
+        )
     return _new_version(db, actor=actor, family=family, base=base, now=now or utcnow())
 
 

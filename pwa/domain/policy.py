@@ -5,7 +5,9 @@
 - a family member sees only their own family, and only what is shared with the family
   (plan, tasks, meetings, office hours, support catalogue): never visit notes, assessments,
   opinions, the team's notes or the audit log;
-- nobody sees another centre.
+- nobody sees another centre; but a family whose work the centre handed over to a
+  contracted organisation (Family.handled_by_centre_id, the Częstochowa model) is that
+  organisation's family too: its coordinator sees and assigns it like any other.
 
 Anything a user may not see is reported as NotFound, so that its existence does not leak.
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 import enum
 import uuid
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from pwa.domain.actors import Actor
@@ -42,10 +45,20 @@ def is_assigned(db: Session, *, assistant_id: uuid.UUID, family_id: uuid.UUID) -
     )
 
 
+def working_centre_id(family: Family) -> uuid.UUID:
+    """The centre whose staff work with the family: the contracted organisation, if any."""
+    return family.handled_by_centre_id or family.centre_id
+
+
+def in_centre(centre_id: uuid.UUID) -> sa.ColumnElement[bool]:
+    """Families of the centre: referred to it, or handed over to it (a SQL condition)."""
+    return sa.or_(col(Family.centre_id) == centre_id, col(Family.handled_by_centre_id) == centre_id)
+
+
 def family_access(db: Session, *, actor: Actor, family: Family) -> Access | None:
     """What `actor` may see of `family`, or None."""
     user = actor.user
-    if not user.is_active or family.centre_id != user.centre_id:
+    if not user.is_active or user.centre_id not in (family.centre_id, family.handled_by_centre_id):
         return None
     if user.role is Role.coordinator:
         return Access.full

@@ -36,7 +36,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from pwa.domain import audit
+from pwa.domain import audit, policy
 from pwa.domain.actors import Actor
 from pwa.domain.charts import BarChart, bar_chart
 from pwa.domain.errors import Forbidden, NotFound
@@ -178,7 +178,7 @@ def _her_families(
     rows = db.exec(
         select(Assignment, Family)
         .join(Family, col(Family.id) == col(Assignment.family_id))
-        .where(Assignment.assistant_id == assistant.id, Family.centre_id == assistant.centre_id)
+        .where(Assignment.assistant_id == assistant.id, policy.in_centre(assistant.centre_id))
     ).all()
     spans: dict[uuid.UUID, list[Span]] = {}
     families: dict[uuid.UUID, Family] = {}
@@ -230,7 +230,7 @@ def _visits(db: Session, assistant: User, month: tuple[date, date]) -> list[Visi
         .join(Family, col(Family.id) == col(Visit.family_id))
         .where(
             Visit.author_id == assistant.id,
-            Family.centre_id == assistant.centre_id,
+            policy.in_centre(assistant.centre_id),
             col(Visit.visit_date) >= month[0],
             col(Visit.visit_date) < month[1],
         )
@@ -248,7 +248,7 @@ def _assessments(
         .join(Family, col(Family.id) == col(Assessment.family_id))
         .where(
             Assessment.author_id == assistant.id,
-            Family.centre_id == assistant.centre_id,
+            policy.in_centre(assistant.centre_id),
             col(Assessment.assessed_on) >= month[0],
             col(Assessment.assessed_on) < month[1],
         )
@@ -284,7 +284,7 @@ def _opinions(db: Session, assistant: User, month: tuple[date, date]) -> int:
             .join(Family, col(Family.id) == col(CourtOpinion.family_id))
             .where(
                 CourtOpinion.author_id == assistant.id,
-                Family.centre_id == assistant.centre_id,
+                policy.in_centre(assistant.centre_id),
                 col(CourtOpinion.status).in_([OpinionStatus.final, OpinionStatus.superseded]),
                 col(CourtOpinion.finalised_at) >= warsaw_midnight(month[0]),
                 col(CourtOpinion.finalised_at) < warsaw_midnight(month[1]),

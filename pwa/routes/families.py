@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -21,7 +22,7 @@ from pwa.domain.actors import Actor
 from pwa.domain.errors import Conflict, DomainError, Invalid, NotFound
 from pwa.domain.members import MemberForm
 from pwa.i18n import to_local
-from pwa.models import ConsentForm, Family, Relation, Role, utcnow
+from pwa.models import CaseStatus, Centre, ConsentForm, Family, Relation, Role, utcnow
 from pwa.web.auth import require_actor
 from pwa.web.forms import form_fields, path_uuid
 from pwa.web.middleware import KEEP_CHANGES_ON_ERROR
@@ -32,7 +33,7 @@ PAGE = "families/show.html"
 REFERRAL_FIELDS = (
     "case_number", "name", "address", "phone", "referral_reason", "social_worker_name",
     "social_worker_phone", "social_worker_email", "referred_on", "za_zyciem", "foster_care",
-    "foster_care_coordinator",
+    "foster_care_coordinator", *cases.INTAKE_FIELDS, *cases.HANDOVER_FIELDS,
 )  # fmt: skip
 MEMBER_FIELDS = ("first_name", "last_name", "relation", "birth_date", "phone")
 MEMBER_ROWS = 4  # empty member rows on the registration form
@@ -205,12 +206,37 @@ def _referral_of(family: Family) -> cases.ReferralForm:
         za_zyciem="on" if family.za_zyciem else "",
         foster_care="on" if family.foster_care else "",
         foster_care_coordinator=family.foster_care_coordinator,
+        interview_on=_iso(family.interview_on),
+        interview_by=family.interview_by,
+        situation_analysis=family.situation_analysis,
+        director_request_on=_iso(family.director_request_on),
+        director_request_reference=family.director_request_reference,
+        handled_by_centre_id=str(family.handled_by_centre_id or ""),
+        handed_over_on=_iso(family.handed_over_on),
     )
 
 
+def _iso(day: date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def _organisations(request: Request, actor: Actor, family: Family | None = None) -> list[Centre]:
+    """The contracted organisations the referral may be handed over to (referring centre only)."""
+    if family is not None and (
+        family.centre_id != actor.centre_id or family.status is not CaseStatus.referred
+    ):
+        return []
+    return cases.contracted_organisations(request.state.db, centre_id=actor.centre_id)
+
+
 async def new_family(request: Request) -> Response:
-    require_actor(request, Role.coordinator)
-    context = {"form": _blank_referral(), "errors": {}, "relations": list(Relation)}
+    actor = require_actor(request, Role.coordinator)
+    context = {
+        "form": _blank_referral(),
+        "errors": {},
+        "relations": list(Relation),
+        "organisations": _organisations(request, actor),
+    }
     return render(request, "families/new.html", context)
 
 
@@ -222,7 +248,12 @@ async def register_family(request: Request) -> Response:
         family = cases.register_family(request.state.db, actor=actor, form=form)
     except Invalid as error:
         request.state.db.rollback()
-        context = {"form": form, "errors": error.errors, "relations": list(Relation)}
+        context = {
+            "form": form,
+            "errors": error.errors,
+            "relations": list(Relation),
+            "organisations": _organisations(request, actor),
+        }
         return render(request, "families/new.html", context, block="referral_form", status_code=422)
     return redirect(request, family_url(family.id, "registered"))
 
@@ -233,7 +264,12 @@ async def edit_referral(request: Request) -> Response:
     db = request.state.db
     if request.method == "GET":
         family = cases.family_record(db, actor=actor, family_id=family_id).family
-        context = {"family": family, "form": _referral_of(family), "errors": {}}
+        context = {
+            "family": family,
+            "form": _referral_of(family),
+            "errors": {},
+            "organisations": _organisations(request, actor, family),
+        }
         return render(request, "families/edit.html", context)
     form = _referral_form(await form_fields(request, *REFERRAL_FIELDS))
     try:
@@ -241,7 +277,12 @@ async def edit_referral(request: Request) -> Response:
     except Invalid as error:
         db.rollback()
         family = policy.get_family(db, actor=actor, family_id=family_id)
-        context = {"family": family, "form": form, "errors": error.errors}
+        context = {
+            "family": family,
+            "form": form,
+            "errors": error.errors,
+            "organisations": _organisations(request, actor, family),
+        }
         return render(
             request, "families/edit.html", context, block="referral_form", status_code=422
         )

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pwa.domain import plan_agreement, plan_diff, plan_views, plans, policy
+from pwa.domain import intake, intake_rules, plan_agreement, plan_diff, plan_views, plans, policy
 from pwa.domain.actors import Actor
 from pwa.domain.errors import Conflict, DomainError, Invalid
 from pwa.domain.plan_views import PlanContents, StaffPlanView
@@ -116,6 +116,7 @@ def staff_context(view: StaffPlanView, **extra: object) -> dict[str, Any]:
         "message_for": "",
         "page_message": "",
         "saved": "",
+        "findings": [],  # the initial assessment's findings, offered as goal drafts
     }
     context.update(extra)
     return context
@@ -202,11 +203,20 @@ def refused(
 
 
 async def family_plan(request: Request) -> Response:
+    """The staff page; `?finding=<area>` copies that finding of the initial assessment into
+    the draft's new-goal form (a goal draft the assistant words with the family, then adds)."""
     actor = require_actor(request, *STAFF)
-    view = plan_views.staff_plan(
-        request.state.db, actor=actor, family_id=path_uuid(request, "family_id")
-    )
-    return render(request, STAFF_PAGE, staff_context(view), offline=True)
+    db = request.state.db
+    view = plan_views.staff_plan(db, actor=actor, family_id=path_uuid(request, "family_id"))
+    extra: dict[str, Any] = {}
+    if view.draft is not None:
+        found = intake.findings(intake_rules.initial_assessment(db, family=view.family))
+        extra["findings"] = found
+        chosen = next((f for f in found if f.area == request.query_params.get("finding")), None)
+        if chosen is not None:
+            extra["form_key"] = f"add-goal-{view.draft.plan.id}"
+            extra["values"] = {"area": chosen.goal_area.value, "wording": chosen.goal_wording}
+    return render(request, STAFF_PAGE, staff_context(view, **extra), offline=True)
 
 
 async def start_plan(request: Request) -> Response:

@@ -20,6 +20,7 @@ from pwa.models import (
     Role,
     SupportCategory,
     TaskState,
+    TeamDecisionKind,
     VisitKind,
 )
 
@@ -86,6 +87,9 @@ _LABEL_LIST: list[tuple[enum.Enum, str]] = [
     (SupportCategory.health, lazy("health care")),
     (SupportCategory.benefits, lazy("benefits")),
     (SupportCategory.other, lazy("other support")),
+    (TeamDecisionKind.take_on, lazy("take the family on")),
+    (TeamDecisionKind.not_take_on, lazy("not take the family on")),
+    (TeamDecisionKind.postpone, lazy("postpone the decision")),
 ]
 _LABELS = {(type(member), member.value): text for member, text in _LABEL_LIST}
 

@@ -1,0 +1,205 @@
+"""Intake over HTTP: the family's path before the plan, step by step on one page (the request,
+the team's decision, the first contact with the consent or the refusal, the initial
+assessment, the first plan), and the printable consent form. Staff only.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from pwa.domain import intake, lifecycle
+from pwa.domain.actors import Actor
+from pwa.domain.errors import Conflict, DomainError, Invalid
+from pwa.i18n import to_local
+from pwa.models import ConsentForm, Relation, Role, TeamDecisionKind, utcnow
+from pwa.web.auth import require_actor
+from pwa.web.forms import form_fields, path_uuid
+from pwa.web.middleware import KEEP_CHANGES_ON_ERROR
+from pwa.web.render import redirect, render
+
+STAFF = (Role.coordinator, Role.assistant)
+PAGE = "intake/index.html"
+DECISION_FIELDS = (
+    "met_on",
+    "participants",
+    "deficits",
+    "resources",
+    "decision",
+    "reason",
+    "remarks",
+)
+CONTACT_FIELDS = ("met_on", "role_explained", "expectations")
+CONSENT_FIELDS = ("given_on", "member_id", "consent_form")
+REFUSAL_FIELDS = ("refused_on", "detail")
+# The block of the page each form lives in (htmx swaps it after a refusal).
+BLOCKS = {
+    "decision": "decision_form",
+    "contact": "contact_form",
+    "consent": "answer_forms",
+    "refusal": "answer_forms",
+}
+DONE = frozenset({"decision", "contact", "consent", "refusal"})
+
+
+def intake_url(family_id: uuid.UUID, done: str = "") -> str:
+    return f"/families/{family_id}/intake" + (f"?done={done}" if done else "")
+
+
+def _today() -> str:
+    return to_local(utcnow()).date().isoformat()
+
+
+def _page(
+    request: Request,
+    actor: Actor,
+    family_id: uuid.UUID,
+    *,
+    form: str = "",
+    error: DomainError | None = None,
+    values: dict[str, str] | None = None,
+) -> Response:
+    """The intake page; after a refusal, `form` names the form its messages belong to.
+
+    Nothing of a refused change is kept, but the read of the record shown with the messages
+    is still audited.
+    """
+    db = request.state.db
+    if error is not None:
+        db.rollback()
+        setattr(request.state, KEEP_CHANGES_ON_ERROR, True)
+    view = intake.intake_view(db, actor=actor, family_id=family_id)
+    today = _today()
+    done = request.query_params.get("done", "")
+    defaults: dict[str, dict[str, str]] = {
+        "decision": {"met_on": today},
+        "contact": {"met_on": today},
+        "consent": {"given_on": today, "consent_form": ConsentForm.written.value},
+        "refusal": {"refused_on": today},
+    }
+    if form and values is not None:
+        defaults[form] = values
+    context: dict[str, Any] = {
+        "view": view,
+        "family": view.family,
+        "findings": intake.findings(view.initial),
+        "participants": intake.participant_lines,
+        "adults": [m for m in view.members if m.in_household and m.relation is not Relation.child],
+        "decision_kinds": list(TeamDecisionKind),
+        "consent_forms": list(ConsentForm),
+        "is_coordinator": actor.role is Role.coordinator,
+        "values": defaults,
+        "form": form,
+        "errors": error.errors if isinstance(error, Invalid) else {},
+        "message": error.message if error is not None and not isinstance(error, Invalid) else "",
+        "done": done if done in DONE and error is None else "",
+    }
+    status_code = error.status_code if error is not None else 200
+    return render(request, PAGE, context, block=BLOCKS.get(form), status_code=status_code)
+
+
+async def intake_page(request: Request) -> Response:
+    actor = require_actor(request, *STAFF)
+    return _page(request, actor, path_uuid(request, "family_id"))
+
+
+async def team_decision(request: Request) -> Response:
+    actor = require_actor(request, Role.coordinator)
+    family_id = path_uuid(request, "family_id")
+    values = await form_fields(request, *DECISION_FIELDS)
+    try:
+        intake.record_team_decision(
+            request.state.db, actor=actor, family_id=family_id,
+            form=intake.TeamDecisionForm(**values),
+        )  # fmt: skip
+    except (Invalid, Conflict) as error:
+        return _page(request, actor, family_id, form="decision", error=error, values=values)
+    return redirect(request, intake_url(family_id, "decision"))
+
+
+async def first_contact(request: Request) -> Response:
+    actor = require_actor(request, *STAFF)
+    family_id = path_uuid(request, "family_id")
+    values = await form_fields(request, *CONTACT_FIELDS)
+    try:
+        intake.record_first_contact(
+            request.state.db, actor=actor, family_id=family_id,
+            form=intake.FirstContactForm(**values),
+        )  # fmt: skip
+    except (Invalid, Conflict) as error:
+        return _page(request, actor, family_id, form="contact", error=error, values=values)
+    return redirect(request, intake_url(family_id, "contact"))
+
+
+async def consent(request: Request) -> Response:
+    actor = require_actor(request, *STAFF)
+    family_id = path_uuid(request, "family_id")
+    values = await form_fields(request, *CONSENT_FIELDS)
+    try:
+        intake.consent_at_first_contact(
+            request.state.db, actor=actor, family_id=family_id,
+            form=lifecycle.ConsentGivenForm(
+                given_on=values["given_on"], member_id=values["member_id"],
+                form=values["consent_form"],
+            ),
+        )  # fmt: skip
+    except (Invalid, Conflict) as error:
+        return _page(request, actor, family_id, form="consent", error=error, values=values)
+    return redirect(request, intake_url(family_id, "consent"))
+
+
+async def refusal(request: Request) -> Response:
+    actor = require_actor(request, *STAFF)
+    family_id = path_uuid(request, "family_id")
+    values = await form_fields(request, *REFUSAL_FIELDS)
+    try:
+        intake.refuse_at_first_contact(
+            request.state.db, actor=actor, family_id=family_id,
+            form=intake.RefusalForm(**values),
+        )  # fmt: skip
+    except (Invalid, Conflict) as error:
+        return _page(request, actor, family_id, form="refusal", error=error, values=values)
+    return redirect(request, intake_url(family_id, "refusal"))
+
+
+async def consent_form(request: Request) -> Response:
+    """The consent form to print (A4) for the centres that keep paper."""
+    actor = require_actor(request, *STAFF)
+    sheet = intake.consent_sheet(
+        request.state.db, actor=actor, family_id=path_uuid(request, "family_id")
+    )
+    return render(request, "intake/consent_form.html", {"sheet": sheet})
+
+
+routes = [
+    Route("/families/{family_id}/intake", intake_page, name="intake"),
+    Route(
+        "/families/{family_id}/intake/team-decision",
+        team_decision,
+        methods=["POST"],
+        name="record_team_decision",
+    ),
+    Route(
+        "/families/{family_id}/intake/first-contact",
+        first_contact,
+        methods=["POST"],
+        name="record_first_contact",
+    ),
+    Route(
+        "/families/{family_id}/intake/consent",
+        consent,
+        methods=["POST"],
+        name="intake_consent",
+    ),
+    Route(
+        "/families/{family_id}/intake/refusal",
+        refusal,
+        methods=["POST"],
+        name="intake_refusal",
+    ),
+    Route("/families/{family_id}/intake/consent-form", consent_form, name="consent_form"),
+]

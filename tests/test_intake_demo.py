@@ -1,0 +1,121 @@
+"""The demo holds families at every step of intake, and the path can be walked on from each."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlmodel import Session, col, select
+
+from pwa.domain import cases, centre_page, intake, plans
+from pwa.domain.actors import Actor
+from pwa.domain.demo_data import DEMO_CENTRE_ID, INTAKE_FIRST, INTAKE_STEPS, demo_id, load_demo_data
+from pwa.domain.lifecycle import ConsentGivenForm
+from pwa.models import (
+    Assessment,
+    AssessmentKind,
+    CaseStatus,
+    Family,
+    FamilyMember,
+    Plan,
+    PlanStatus,
+    Relation,
+    User,
+)
+
+TODAY = date(2026, 11, 25)
+NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+
+
+def step_family(db: Session, step: str) -> Family:
+    family = db.get(Family, demo_id(f"family/{INTAKE_FIRST + INTAKE_STEPS.index(step)}"))
+    assert family is not None
+    return family
+
+
+def staff(db: Session, key: str) -> Actor:
+    user = db.get(User, demo_id(f"user/{key}"))
+    assert user is not None
+    return Actor(user)
+
+
+def test_the_demo_has_a_family_at_every_step_of_intake(db: Session) -> None:
+    load_demo_data(db, today=TODAY)
+    coordinator = staff(db, "coordinator")
+
+    views = {
+        step: intake.intake_view(db, actor=coordinator, family_id=step_family(db, step).id)
+        for step in INTAKE_STEPS
+    }
+
+    request = views["request"]
+    assert request.family.interview_on and not request.family.director_request_on
+    assert (
+        views["team_pending"].family.director_request_reference
+        and not views["team_pending"].decisions
+    )
+    assert views["taken_on"].taken_on and views["taken_on"].assistant is None
+    first_contact = views["first_contact"]
+    assert first_contact.contacts and first_contact.consent is None
+    assert first_contact.family.status is CaseStatus.referred
+    assessed = views["initial_assessment"]
+    assert assessed.consent and assessed.initial and assessed.plan is None
+    drafted = views["plan_drafted"]
+    assert drafted.initial and drafted.plan and drafted.plan.status is PlanStatus.draft
+
+
+def test_every_plan_of_the_demo_follows_an_initial_assessment(db: Session) -> None:
+    load_demo_data(db, today=TODAY)
+
+    for plan in db.exec(select(Plan).where(Plan.version == 1)).all():
+        family = db.get(Family, plan.family_id)
+        assert family is not None and family.work_started_on is not None
+        initial = db.exec(
+            select(Assessment).where(
+                Assessment.family_id == family.id, Assessment.kind == AssessmentKind.initial
+            )
+        ).one()
+        assert family.work_started_on <= initial.assessed_on <= plan.created_at.date()
+
+
+def test_the_path_goes_on_from_the_demo_families(db: Session) -> None:
+    load_demo_data(db, today=TODAY)
+    coordinator, joanna = staff(db, "coordinator"), staff(db, "joanna")
+    taken_on = step_family(db, "taken_on")
+
+    cases.assign_assistant(
+        db, actor=coordinator, family_id=taken_on.id, assistant_id=str(joanna.id), now=NOW
+    )
+    intake.record_first_contact(
+        db, actor=joanna, family_id=taken_on.id,
+        form=intake.FirstContactForm(
+            met_on=TODAY.isoformat(), role_explained="on", expectations="„Pomocy z budżetem.”"
+        ),
+        now=NOW,
+    )  # fmt: skip
+    mother = db.exec(
+        select(FamilyMember).where(
+            FamilyMember.family_id == taken_on.id, FamilyMember.relation == Relation.parent
+        )
+    ).one()
+    intake.consent_at_first_contact(
+        db, actor=joanna, family_id=taken_on.id,
+        form=ConsentGivenForm(given_on=TODAY.isoformat(), member_id=str(mother.id), form="written"),
+        now=NOW,
+    )  # fmt: skip
+    assert taken_on.status is CaseStatus.active
+
+    assessed = step_family(db, "initial_assessment")
+    plan = plans.start_plan(db, actor=joanna, family_id=assessed.id, now=NOW)
+    assert plan.version == 1
+
+
+def test_the_demo_centre_page_speaks_in_the_centres_own_words(db: Session) -> None:
+    load_demo_data(db, today=TODAY)
+
+    page = centre_page.public_page(db)
+
+    assert page.centre is not None and page.centre.id == DEMO_CENTRE_ID
+    assert page.paragraphs[0].startswith("Asysta rodzinna jest bezpłatną i dobrowolną")
+    assert "wniosek" in page.paragraphs[-1]
+    assert [(slot.weekday, slot.starts_at.hour) for slot in page.slots] == [(2, 7)]
+    assert db.exec(select(Family).where(col(Family.handled_by_centre_id).is_not(None))).all() == []
