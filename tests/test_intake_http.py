@@ -427,6 +427,8 @@ def test_the_coordinator_edits_the_centres_settings(
             "name": "OPS w Bystrzycy Kłodzkiej", "address": "ul. 1 Maja 1",
             "phone": "74 8110 266, 74 8111 785", "email": "ops@bystrzycaklodzka.pl",
             "public_description": "Nasz opis.", "requires_team_decision": "on",
+            "monitoring_default_months": "6", "visit_edit_window_hours": "24",
+            "retention_years": "25", "monitoring_counts_toward_limit": "on",
         },
         follow_redirects=False,
     )  # fmt: skip
@@ -436,6 +438,9 @@ def test_the_coordinator_edits_the_centres_settings(
     centre = db.get(Centre, desk.centre.id)
     assert centre is not None and centre.requires_team_decision
     assert centre.phone == "74 8110 266, 74 8111 785" and centre.public_description == "Nasz opis."
+    assert (centre.monitoring_default_months, centre.visit_edit_window_hours) == (6, 24)
+    assert centre.retention_years == 25 and centre.monitoring_counts_toward_limit
+    assert not centre.keep_family_pages_offline  # unticked: no family page stays on phones
 
 
 @pytest.mark.parametrize(
@@ -446,6 +451,10 @@ def test_the_coordinator_edits_the_centres_settings(
         ({"phone": "74 8110 266, abc"}, "phone", "numer telefonu"),
         ({"website": "ops.pl"}, "website", "https://"),
         ({"public_description": "x" * 20_001}, "public_description", "za długi"),
+        ({"monitoring_default_months": "0"}, "monitoring_default_months", "od 1 do 24"),
+        ({"visit_edit_window_hours": "-1"}, "visit_edit_window_hours", "od 0 do 168"),
+        ({"retention_years": "dziesięć"}, "retention_years", "od 1 do 50"),
+        ({"retention_years": "١٠"}, "retention_years", "od 1 do 50"),  # Arabic-Indic digits
     ],
 )
 def test_invalid_settings_are_refused_and_nothing_is_saved(
@@ -453,7 +462,10 @@ def test_invalid_settings_are_refused_and_nothing_is_saved(
     message: str,
 ):  # fmt: skip
     sign_in(desk.coordinator)
-    data = {"name": "OPS", "address": "ul. 1 Maja 1", **values}
+    data = {
+        "name": "OPS", "address": "ul. 1 Maja 1", "monitoring_default_months": "3",
+        "visit_edit_window_hours": "48", "retention_years": "10", **values,
+    }  # fmt: skip
 
     response = client.post("/centre/settings", data=data, headers=HTMX)
 

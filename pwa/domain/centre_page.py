@@ -72,7 +72,8 @@ def public_page(db: Session, *, centre_param: str = "", now: datetime | None = N
 
 @dataclass(frozen=True)
 class CentreSettingsForm:
-    """The centre's public details and intake setting as the coordinator's form sends them."""
+    """The centre's public details, intake setting and rules as the coordinator's form sends
+    them."""
 
     name: str = ""
     short_name: str = ""
@@ -82,6 +83,18 @@ class CentreSettingsForm:
     website: str = ""
     public_description: str = ""
     requires_team_decision: str = ""  # a checkbox: "on" when ticked
+    # The rules of the work (each read by a domain rule).
+    monitoring_counts_toward_limit: str = ""  # a checkbox
+    monitoring_default_months: str = "3"
+    visit_edit_window_hours: str = "48"
+    keep_family_pages_offline: str = ""  # a checkbox
+    retention_years: str = "10"
+
+
+# The bounds of the numbers a centre may set (what the law and common sense allow).
+MONITORING_MONTHS = (1, 24)
+EDIT_WINDOW_HOURS = (0, 168)
+RETENTION_YEARS = (1, 50)
 
 
 def settings_form(centre: Centre) -> CentreSettingsForm:
@@ -95,7 +108,22 @@ def settings_form(centre: Centre) -> CentreSettingsForm:
         website=centre.website,
         public_description=centre.public_description,
         requires_team_decision="on" if centre.requires_team_decision else "",
+        monitoring_counts_toward_limit="on" if centre.monitoring_counts_toward_limit else "",
+        monitoring_default_months=str(centre.monitoring_default_months),
+        visit_edit_window_hours=str(centre.visit_edit_window_hours),
+        keep_family_pages_offline="on" if centre.keep_family_pages_offline else "",
+        retention_years=str(centre.retention_years),
     )
+
+
+def _whole_number(errors: FormErrors, field: str, value: str, bounds: tuple[int, int]) -> int:
+    """A whole number within `bounds` (0 when refused: the errors say why)."""
+    low, high = bounds
+    text = value.strip()
+    if not text.isascii() or not text.isdigit() or not low <= int(text) <= high:
+        errors[field] = _("Enter a whole number from %(low)s to %(high)s.", low=low, high=high)
+        return 0
+    return int(text)
 
 
 def _phones(errors: FormErrors, value: str) -> str:
@@ -110,7 +138,7 @@ def _phones(errors: FormErrors, value: str) -> str:
 
 
 def update_settings(db: Session, *, actor: Actor, form: CentreSettingsForm) -> Centre:
-    """Save the coordinator's own centre's public details and intake setting."""
+    """Save the coordinator's own centre's public details, intake setting and rules."""
     require_coordinator(actor)
     centre = db.get(Centre, actor.centre_id)
     assert centre is not None  # a foreign key guarantees it
@@ -128,6 +156,17 @@ def update_settings(db: Session, *, actor: Actor, form: CentreSettingsForm) -> C
             "public_description", form.public_description, limit=DESCRIPTION_LIMIT
         ),
         "requires_team_decision": checked(form.requires_team_decision),
+        "monitoring_counts_toward_limit": checked(form.monitoring_counts_toward_limit),
+        "monitoring_default_months": _whole_number(
+            errors, "monitoring_default_months", form.monitoring_default_months, MONITORING_MONTHS
+        ),
+        "visit_edit_window_hours": _whole_number(
+            errors, "visit_edit_window_hours", form.visit_edit_window_hours, EDIT_WINDOW_HOURS
+        ),
+        "keep_family_pages_offline": checked(form.keep_family_pages_offline),
+        "retention_years": _whole_number(
+            errors, "retention_years", form.retention_years, RETENTION_YEARS
+        ),
     }
     email = str(values["email"])
     if email and "email" not in errors and not is_email(email):

@@ -16,7 +16,13 @@ DECISION = {
     "decision": "take_on",
 }
 CONTACT = {"met_on": "2026-01-12", "role_explained": "on", "expectations": "Pomoc."}
-SETTINGS = {"name": "Ośrodek Pomocy Społecznej", "address": "ul. 1 Maja 1"}
+SETTINGS = {
+    "name": "Ośrodek Pomocy Społecznej",
+    "address": "ul. 1 Maja 1",
+    "monitoring_default_months": "3",
+    "visit_edit_window_hours": "48",
+    "retention_years": "10",
+}
 
 RULES = [
     Rule("intake", roles=ANY_STAFF, scope=Scope.family),
