@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 
 from starlette.requests import Request
@@ -16,7 +15,7 @@ from pwa.i18n import gettext as _
 from pwa.models import utcnow
 from pwa.web.auth import require_actor
 from pwa.web.forms import form_fields, form_lists
-from pwa.web.json import json_error
+from pwa.web.json import json_error, read_json
 from pwa.web.render import device_name, redirect, render
 
 PAGE = "/account/reminders"
@@ -49,10 +48,7 @@ async def _subscription_json(request: Request) -> tuple[str, str, str]:
     body = await request.body()
     if len(body) > MAX_SUBSCRIPTION_BYTES:
         raise unreadable
-    try:
-        payload = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise unreadable from None
+    payload = read_json(body)
     keys = payload.get("keys") if isinstance(payload, dict) else None
     if not isinstance(keys, dict):
         raise unreadable

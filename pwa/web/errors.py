@@ -97,8 +97,18 @@ async def database_unavailable(request: Request, exc: Exception) -> Response:
     return error_page(request, 503, headers={"Retry-After": "5"})
 
 
+def _database_outage(exc: BaseException | None) -> BaseException | None:
+    """The lost-database error behind `exc`, if any: a commit that fails as the response
+    starts reaches here wrapped in Starlette's "response already started" RuntimeError."""
+    while exc is not None:
+        if isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError):
+            return exc
+        exc = exc.__cause__
+    return None
+
+
 async def server_error(request: Request, exc: Exception) -> Response:
-    if isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError):
+    if _database_outage(exc) is not None:
         return await database_unavailable(request, exc)
     log.exception("unhandled error", exc_info=exc)
     return error_page(request, 500)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -16,6 +17,15 @@ MAX_JSON_BYTES = 64 * 1024  # a WebAuthn response is a few kilobytes
 
 def options_response(options_json: str) -> Response:
     return Response(options_json, media_type="application/json")
+
+
+def read_json(body: bytes) -> Any:
+    """The JSON value in `body`, or None when it cannot be read: malformed, not UTF-8, or
+    nested deeper than the parser can follow (a RecursionError, not a ValueError)."""
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        return None
 
 
 def json_error(error: DomainError) -> JSONResponse:
@@ -37,10 +47,7 @@ async def credential_body(request: Request) -> CredentialRequest:
     body = await request.body()
     if len(body) > MAX_JSON_BYTES:
         raise Refused(_("The passkey's answer could not be read. Please try again."))
-    try:
-        payload = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise Refused(_("The passkey's answer could not be read. Please try again.")) from None
+    payload = read_json(body)
     credential = payload.get("credential") if isinstance(payload, dict) else None
     if not isinstance(credential, dict):
         raise Refused(_("The passkey's answer could not be read. Please try again."))

@@ -208,7 +208,8 @@ class CsrfMiddleware:
             await self.on_failure({**scope, "csrf_failure": "too_large"}, _replay(b""), send)
             return
         sent = headers.get(CSRF_HEADER) or await _form_field(scope, body, CSRF_FIELD)
-        if not sent or not hmac.compare_digest(sent, expected):
+        # Compared as bytes: compare_digest refuses str with non-ASCII characters (TypeError).
+        if not sent or not hmac.compare_digest(sent.encode(errors="replace"), expected.encode()):
             await self.on_failure({**scope, "csrf_failure": "token"}, _replay(b""), send)
             return
         await self.app(scope, _replay(body), send)
