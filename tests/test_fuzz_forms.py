@@ -55,21 +55,6 @@ from tests.fuzzing import (
 from tests.test_authorization_matrix import RULES
 
 FORMS = form_routes(RULES)
-# Known, reported, not yet fixed: a refusal of these forms, posted against a record whose
-# page does not show that form (an agreed plan, a family whose work cannot end that way, a
-# request of a family without the catalogue), is a 4xx page with no message at all.
-REFUSED_WITHOUT_A_MESSAGE = frozenset({
-    "end_work", "record_consultation", "record_foster_coordination", "record_paper_agreement",
-    "add_goal", "edit_goal", "add_task", "edit_task", "change_due_date",
-    "update_support_request",
-})  # fmt: skip
-
-
-def _fuzzed(route: FormRoute) -> Any:
-    if route.name not in REFUSED_WITHOUT_A_MESSAGE:
-        return route
-    reason = "a refusal with no message: the page shown lacks the form (reported, issue 12)"
-    return pytest.param(route, marks=pytest.mark.xfail(reason=reason, strict=False))
 
 
 # Bounded for CI: the whole module in about a minute on SQLite; fewer on PostgreSQL, where
@@ -459,7 +444,7 @@ def describe(route: FormRoute, body: bytes, headers: dict[str, str], problems: l
     return f"{route.id}: {problems}\n  body: {body[:600]!r}\n  headers: {headers}"
 
 
-@pytest.mark.parametrize("route", [_fuzzed(route) for route in FORMS], ids=lambda r: r.id)
+@pytest.mark.parametrize("route", FORMS, ids=lambda r: r.id)
 @FUZZ
 @given(plan=PLANS, json_plan=JSON_PLANS)
 def test_form_survives_hostile_input(

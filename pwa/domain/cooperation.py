@@ -191,11 +191,14 @@ def family_contacts(db: Session, *, actor: Actor, family_id: uuid.UUID) -> Famil
     family = staff_family(db, actor=actor, family_id=family_id)
     contacts = list(reversed(contacts_between(db, family_id=family.id)))
     audit.record(db, actor=actor, action="contact.list", family_id=family.id, obj=family)
+    # Requests made while the family was flagged "Za życiem" stay on its record; new ones
+    # (the catalogue's items) only while it is.
+    requested = support_catalogue.support_requests(db, family=family)
     if not family.za_zyciem:
-        return FamilyContacts(family=family, rows=_rows(db, contacts))
+        return FamilyContacts(family=family, rows=_rows(db, contacts), support_requests=requested)
     return FamilyContacts(
         family=family,
         rows=_rows(db, contacts),
-        support_requests=support_catalogue.support_requests(db, family=family),
+        support_requests=requested,
         services=support_catalogue.active_services(db, centre_id=family.centre_id),
     )

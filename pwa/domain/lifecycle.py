@@ -336,8 +336,19 @@ def end_work(
     family = _locked(db, actor, family_id)
     if family.status not in END_REASONS:
         raise Conflict(_("The work with this family has already ended."))
-    errors = FormErrors()
     reason = parse_enum(EndReason, form.reason)
+    if (
+        family.status is CaseStatus.active
+        and reason is not EndReason.consent_withdrawn
+        and not with_final_assessment
+    ):
+        raise Conflict(
+            _(
+                "Work under way ends with the final assessment: "
+                "use “End the work with the final assessment”."
+            )
+        )
+    errors = FormErrors()
     if reason is None:
         errors["reason"] = _("Choose why the work ends.")
     elif reason not in END_REASONS[family.status]:
@@ -367,17 +378,6 @@ def end_work(
             _withdraw(consent, on=on, reason=detail, errors=errors)
     errors.raise_any()
     assert reason is not None
-    if (
-        family.status is CaseStatus.active
-        and reason is not EndReason.consent_withdrawn
-        and not with_final_assessment
-    ):
-        raise Conflict(
-            _(
-                "Work under way ends with the final assessment: "
-                "use “End the work with the final assessment”."
-            )
-        )
     if reason is EndReason.consent_withdrawn and consent is not None:
         db.add(consent)
         audit.record(db, actor=actor, action="consent.withdraw", family_id=family.id, obj=consent)

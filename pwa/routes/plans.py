@@ -152,8 +152,11 @@ def staff_answer(
     headers = {}
     if found is None or not fragment:
         # The form is not on the page as it is now (or this is a plain form): the whole page,
-        # with the message on top when it cannot sit next to its form.
-        context["page_message"] = context["message"] if found is None else ""
+        # with the refusal on top too, since the version shown may no longer offer the form
+        # (e.g. a goal added to a version agreed meanwhile).
+        errors: Mapping[str, str] = context["errors"]
+        summary = context["message"] or " ".join(errors.values())
+        context["page_message"] = summary if status_code >= 400 else ""
         if fragment:
             headers["HX-Refresh"] = "true"
         return render(

@@ -446,6 +446,7 @@ def test_an_end_reason_that_does_not_fit_is_refused(
             family_id=family.id,
             form=EndWorkForm(reason=reason, ended_on="", detail=detail),
             now=NOW,
+            with_final_assessment=make == "active",  # work under way ends with it
         )
     assert set(refused.value.errors) <= {"reason", "detail"} and refused.value.errors
     assert family.status is CaseStatus(make)
@@ -475,6 +476,7 @@ def test_work_cannot_end_before_it_started(db: Session) -> None:
             family_id=family.id,
             form=EndWorkForm(reason="goals_met", ended_on="2026-02-28"),
             now=NOW,
+            with_final_assessment=True,
         )
     assert set(refused.value.errors) == {"ended_on"}
 
