@@ -200,6 +200,22 @@ def test_other_families_have_no_support_section(client: TestClient, db: Session,
     assert count(db, SupportRequest) == 0
 
 
+def test_requests_stay_on_the_record_when_the_flag_is_taken_off(
+    client: TestClient, db: Session, sign_in
+):
+    case = make_case(db, za_zyciem=False)
+    service = make_service(db, case.centre, name="Poradnia prawna")
+    request = SupportRequest(family_id=case.family.id, service_id=service.id, requested_on=today())
+    db.add(request)
+    sign_in(case.assistant)
+    page = parse(client.get(f"/families/{case.family.id}/contacts").text)
+    assert "Poradnia prawna" in page.css_first(f"#request-{request.id}").text()
+    assert page.css_first("form#support-form") is None  # no new requests without the flag
+    refused = client.post(f"/support-requests/{request.id}", data={"outcome": ""})
+    assert refused.status_code == 422
+    assert text(refused.text, f"#outcome-{request.id}-error") == "Opisz, co wynikło z wniosku."
+
+
 # --- the centre's catalogue ---------------------------------------------------------------------------
 
 
