@@ -80,7 +80,8 @@ def insert_waiting_on_a_lock(engine: Engine) -> bool:
         return bool(
             connection.execute(
                 sa.text(
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock' "
                     "AND query ILIKE 'INSERT INTO visit %'"
                 )
             ).scalar()
