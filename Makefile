@@ -4,6 +4,8 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 PORT ?= 8000
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+# Tests run in parallel, one worker per core (pytest-xdist); PYTEST_WORKERS= runs them in one.
+PYTEST_WORKERS ?= -n auto
 
 .PHONY: demo serve install install-test test test-sqlite test-postgres lint messages bench clean
 
@@ -36,16 +38,16 @@ test: install-test
 	@test -x /usr/bin/chromium || { echo "Chromium is missing: apt-get install -y chromium (browser tests cannot be skipped)"; exit 1; }
 	@if [ -n "$$ASYSTA_TEST_DATABASE_URL" ]; then \
 		echo "--- SQLite: every test but the PostgreSQL-only ones and most browser tests"; \
-		env -u ASYSTA_TEST_DATABASE_URL $(BIN)/pytest -m "not postgres_only and (not browser or both_databases)" || exit 1; \
+		env -u ASYSTA_TEST_DATABASE_URL $(BIN)/pytest $(PYTEST_WORKERS) -m "not postgres_only and (not browser or both_databases)" || exit 1; \
 		echo "--- PostgreSQL ($$ASYSTA_TEST_DATABASE_URL): every test"; \
-		$(BIN)/pytest; \
+		$(BIN)/pytest $(PYTEST_WORKERS); \
 	else \
-		env -u ASYSTA_TEST_DATABASE_URL $(BIN)/pytest -m "not postgres_only"; \
+		env -u ASYSTA_TEST_DATABASE_URL $(BIN)/pytest $(PYTEST_WORKERS) -m "not postgres_only"; \
 		echo "ASYSTA_TEST_DATABASE_URL is not set: PostgreSQL run not requested (CI sets it)."; \
 	fi
 
 test-postgres: install-test
-	ASYSTA_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest
+	ASYSTA_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest $(PYTEST_WORKERS)
 
 lint: install-test
 	$(BIN)/ruff check .
