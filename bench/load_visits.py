@@ -33,13 +33,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel, func, select
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.support.harness import scratch_database  # noqa: E402
 from pwa.db import make_engine  # noqa: E402
 from pwa.domain import sessions  # noqa: E402
 from pwa.models import (  # noqa: E402
@@ -337,26 +336,6 @@ def run_load(
     )
 
 
-@contextlib.contextmanager
-def scratch_database(server_url: str = SERVER_URL) -> Iterator[str]:
-    """A new PostgreSQL database with every table, dropped afterwards."""
-    server = make_url(server_url)
-    name = f"asysta_load_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = server.set(database=name).render_as_string(hide_password=False)
-    engine = make_engine(url)
-    SQLModel.metadata.create_all(engine)
-    engine.dispose()
-    try:
-        yield url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--assistants", type=int, default=100)
@@ -365,7 +344,13 @@ def main() -> int:
     args = parser.parse_args()
     import tempfile
 
-    with scratch_database() as url, tempfile.TemporaryDirectory() as var_dir:
+    with (
+        tempfile.TemporaryDirectory() as var_dir,
+        scratch_database("postgresql", Path(var_dir), SERVER_URL) as url,
+    ):
+        engine = make_engine(url)
+        SQLModel.metadata.create_all(engine)
+        engine.dispose()
         assistants = prepare(url, args.assistants)
         with servers(url, Path(var_dir), workers=args.workers) as ports:
             result = run_load(url, assistants, ports, args.seconds)
