@@ -6,8 +6,10 @@ assessment, the first plan), and the printable consent form. Staff only.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -107,63 +109,64 @@ async def intake_page(request: Request) -> Response:
     return _page(request, actor, path_uuid(request, "family_id"))
 
 
-async def team_decision(request: Request) -> Response:
-    actor = require_actor(request, Role.coordinator)
+async def _change(
+    request: Request,
+    *,
+    form: str,
+    fields: tuple[str, ...],
+    change: Callable[[Session, Actor, uuid.UUID, dict[str, str]], object],
+    roles: tuple[Role, ...] = STAFF,
+) -> Response:
+    """One step of intake: the change, then back to the intake page at its section (303), or
+    the page with the form's messages and nothing saved (422/409)."""
+    actor = require_actor(request, *roles)
     family_id = path_uuid(request, "family_id")
-    values = await form_fields(request, *DECISION_FIELDS)
+    values = await form_fields(request, *fields)
     try:
-        intake.record_team_decision(
-            request.state.db, actor=actor, family_id=family_id,
-            form=intake.TeamDecisionForm(**values),
-        )  # fmt: skip
+        change(request.state.db, actor, family_id, values)
     except (Invalid, Conflict) as error:
-        return _page(request, actor, family_id, form="decision", error=error, values=values)
-    return redirect(request, intake_url(family_id, "decision"))
+        return _page(request, actor, family_id, form=form, error=error, values=values)
+    return redirect(request, intake_url(family_id, form))
+
+
+async def team_decision(request: Request) -> Response:
+    return await _change(
+        request, form="decision", fields=DECISION_FIELDS, roles=(Role.coordinator,),
+        change=lambda db, actor, family_id, values: intake.record_team_decision(
+            db, actor=actor, family_id=family_id, form=intake.TeamDecisionForm(**values)
+        ),
+    )  # fmt: skip
 
 
 async def first_contact(request: Request) -> Response:
-    actor = require_actor(request, *STAFF)
-    family_id = path_uuid(request, "family_id")
-    values = await form_fields(request, *CONTACT_FIELDS)
-    try:
-        intake.record_first_contact(
-            request.state.db, actor=actor, family_id=family_id,
-            form=intake.FirstContactForm(**values),
-        )  # fmt: skip
-    except (Invalid, Conflict) as error:
-        return _page(request, actor, family_id, form="contact", error=error, values=values)
-    return redirect(request, intake_url(family_id, "contact"))
+    return await _change(
+        request, form="contact", fields=CONTACT_FIELDS,
+        change=lambda db, actor, family_id, values: intake.record_first_contact(
+            db, actor=actor, family_id=family_id, form=intake.FirstContactForm(**values)
+        ),
+    )  # fmt: skip
 
 
 async def consent(request: Request) -> Response:
-    actor = require_actor(request, *STAFF)
-    family_id = path_uuid(request, "family_id")
-    values = await form_fields(request, *CONSENT_FIELDS)
-    try:
-        intake.consent_at_first_contact(
-            request.state.db, actor=actor, family_id=family_id,
+    return await _change(
+        request, form="consent", fields=CONSENT_FIELDS,
+        change=lambda db, actor, family_id, values: intake.consent_at_first_contact(
+            db, actor=actor, family_id=family_id,
             form=lifecycle.ConsentGivenForm(
                 given_on=values["given_on"], member_id=values["member_id"],
                 form=values["consent_form"],
             ),
-        )  # fmt: skip
-    except (Invalid, Conflict) as error:
-        return _page(request, actor, family_id, form="consent", error=error, values=values)
-    return redirect(request, intake_url(family_id, "consent"))
+        ),
+    )  # fmt: skip
 
 
 async def refusal(request: Request) -> Response:
-    actor = require_actor(request, *STAFF)
-    family_id = path_uuid(request, "family_id")
-    values = await form_fields(request, *REFUSAL_FIELDS)
-    try:
-        intake.refuse_at_first_contact(
-            request.state.db, actor=actor, family_id=family_id,
-            form=intake.RefusalForm(**values),
-        )  # fmt: skip
-    except (Invalid, Conflict) as error:
-        return _page(request, actor, family_id, form="refusal", error=error, values=values)
-    return redirect(request, intake_url(family_id, "refusal"))
+    return await _change(
+        request, form="refusal", fields=REFUSAL_FIELDS,
+        change=lambda db, actor, family_id, values: intake.refuse_at_first_contact(
+            db, actor=actor, family_id=family_id, form=intake.RefusalForm(**values)
+        ),
+    )  # fmt: skip
 
 
 async def consent_form(request: Request) -> Response:
