@@ -28,6 +28,7 @@ from sqlmodel import Session, SQLModel
 
 from pwa.domain import demo_texts as txt
 from pwa.domain.caseload import MAX_FAMILIES_PER_ASSISTANT
+from pwa.domain.lifecycle import add_months
 from pwa.domain.reminders import dedupe_key
 from pwa.i18n import WARSAW
 from pwa.models import (
@@ -156,13 +157,6 @@ def _workday(day: date) -> date:
     while day.weekday() >= 5 or day in _holidays(day.year):
         day += DAY
     return day
-
-
-def _add_months(day: date, months: int) -> date:
-    year, month = divmod(day.month - 1 + months, 12)
-    year, month = day.year + year, month + 1
-    following = date(year + month // 12, month % 12 + 1, 1)
-    return date(year, month, min(day.day, (following - DAY).day))
 
 
 # --- the city ---------------------------------------------------------------------------------
@@ -315,7 +309,7 @@ class _City:
                 referred = _workday(case.started - rng.randint(10, 30) * DAY)
             else:
                 referred = _workday(today - rng.randint(3, 20) * DAY)
-            monitoring_until = _add_months(case.ended, 3) if case.ended else None
+            monitoring_until = add_months(case.ended, 3) if case.ended else None
             closed = status is CaseStatus.closed
             case.row = self.add(
                 Family, id=city_id(f"family/{n}"), centre_id=CITY_CENTRE_ID,
@@ -544,7 +538,7 @@ class _City:
             until = case.ended or today
             days = [(AssessmentKind.initial, _workday(case.started + rng.randint(5, 20) * DAY))]
             while True:
-                following = _add_months(days[-1][1], 6) - rng.randint(3, 25) * DAY
+                following = add_months(days[-1][1], 6) - rng.randint(3, 25) * DAY
                 if following >= until - 3 * DAY:
                     break
                 days.append((AssessmentKind.periodic, _workday(following)))

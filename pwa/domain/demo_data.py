@@ -21,6 +21,7 @@ import holidays
 from sqlmodel import Session, SQLModel
 
 from pwa.domain import demo_texts as txt
+from pwa.domain.lifecycle import add_months
 from pwa.models import (
     AgreementMethod,
     Assessment,
@@ -142,16 +143,6 @@ def _workday(day: date) -> date:
     while not _is_workday(day):
         day -= DAY
     return day
-
-
-def _add_months(day: date, months: int) -> date:
-    years, month = divmod(day.month - 1 + months, 12)
-    for last in (31, 30, 29, 28):
-        try:
-            return day.replace(year=day.year + years, month=month + 1, day=min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def _age(born: date | None, on: date) -> int:
@@ -329,7 +320,7 @@ class _Loader:
             if n == MONITORING:
                 family.status, family.end_reason = CaseStatus.monitoring, EndReason.goals_met
                 family.ended_on = _workday(today - MONITORING_ENDED_DAYS_AGO * DAY)
-                family.monitoring_until = _add_months(family.ended_on, 3)
+                family.monitoring_until = add_months(family.ended_on, 3)
             family.created_at = _at(family.referred_on, 10)
             case = _Case(n, family, self.staff[key] if key else None)
             self.cases.append(case)

@@ -15,12 +15,12 @@ cancels what was scheduled for it. Texts carry no personal data: they show on a 
 
 from __future__ import annotations
 
-import calendar
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from pwa.domain.homes import assessment_due
 from pwa.domain.office_hours import occurrences
 from pwa.i18n import WARSAW
 from pwa.models import (
@@ -40,7 +40,6 @@ MORNING = time(8, 0)  # assessments and the Monday digest
 EVENING_BEFORE = time(18, 0)  # meetings and tasks of tomorrow
 OFFICE_HOURS_MORNING = time(7, 0)
 MEETING_SOON = timedelta(hours=1)
-ASSESSMENT_INTERVAL_MONTHS = 6
 ASSESSMENT_STAGES = (14, 3, 0)  # days before the due date
 OVERDUE_EVERY_DAYS = 7
 DAY = timedelta(days=1)
@@ -62,21 +61,6 @@ NO_KINDS = "none"
 
 
 # --- small pure rules ---------------------------------------------------------------------------
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later (the month's last day when it is shorter: 31.08 → 28.02)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def assessment_due_on(work_started_on: date | None, last_assessed_on: date | None) -> date | None:
-    """6 months after the later of the start of work and the last initial/periodic assessment."""
-    if work_started_on is None:
-        return None
-    start = max(work_started_on, last_assessed_on or work_started_on)
-    return add_months(start, ASSESSMENT_INTERVAL_MONTHS)
 
 
 def default_kinds(role: Role) -> frozenset[ReminderKind]:
@@ -158,7 +142,7 @@ class CaseFacts:
     def assessment_due(self) -> date | None:
         if self.status is not CaseStatus.active:
             return None
-        return assessment_due_on(self.work_started_on, self.last_assessed_on)
+        return assessment_due(self.work_started_on, self.last_assessed_on)
 
 
 @dataclass(frozen=True)

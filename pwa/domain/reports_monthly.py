@@ -15,7 +15,7 @@ What each figure means (months are Europe/Warsaw months; see `reports` for case 
 - overdue: at the end of the month (for the month under way: today), the families assigned to
   her that day, active that day, whose periodic assessment was overdue: due 6 months after the
   later of the start of work and the last initial or periodic assessment written by then
-  (`reminders.assessment_due_on`), and overdue the day after it is due;
+  (`homes.assessment_due`), and overdue the day after it is due;
 - tasks done: plan tasks of the families she worked with in the month that are done and whose
   Task.done_at (UTC) falls on a Warsaw day of the month; a task copied into a newer version
   of the plan is counted once (by its lineage);
@@ -40,7 +40,7 @@ from pwa.domain import audit, policy
 from pwa.domain.actors import Actor
 from pwa.domain.charts import BarChart, bar_chart
 from pwa.domain.errors import Forbidden, NotFound
-from pwa.domain.reminders import assessment_due_on
+from pwa.domain.homes import assessment_due
 from pwa.domain.reports import (
     DAY,
     CaseHistory,
@@ -219,7 +219,7 @@ def _overdue(
     count = 0
     for history, _spans in families:
         if history.family.id in ids:
-            due = assessment_due_on(history.started_by(on), last_on.get(history.family.id))
+            due = assessment_due(history.started_by(on), last_on.get(history.family.id))
             count += due is not None and due < on
     return count
 

@@ -7,6 +7,7 @@ from datetime import date, time, timedelta
 
 import pytest
 
+from pwa.domain.homes import assessment_due
 from pwa.domain.reminder_texts import notification_text
 from pwa.domain.reminders import (
     CaseFacts,
@@ -14,7 +15,6 @@ from pwa.domain.reminders import (
     Recipient,
     ReminderData,
     TaskFacts,
-    assessment_due_on,
     dedupe_key,
     default_kinds,
     due_reminders,
@@ -105,7 +105,7 @@ def of_kind(reminders, kind: ReminderKind) -> list:  # type: ignore[no-untyped-d
 def test_assessment_is_due_six_months_after_the_later_of_start_and_last_assessment(
     started, last, due
 ):
-    assert assessment_due_on(started, last) == due
+    assert assessment_due(started, last) == due
 
 
 @pytest.mark.parametrize(
