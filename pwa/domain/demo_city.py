@@ -12,7 +12,6 @@ for a few overdue on purpose), visits only inside the period of work.
 
 from __future__ import annotations
 
-import functools
 import random
 import time as clock
 import uuid
@@ -22,13 +21,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-import holidays
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel
 
 from pwa.domain import demo_texts as txt
 from pwa.domain.caseload import MAX_FAMILIES_PER_ASSISTANT
 from pwa.domain.lifecycle import add_months
+from pwa.domain.office_hours import is_public_holiday
 from pwa.domain.reminders import dedupe_key
 from pwa.i18n import WARSAW
 from pwa.models import (
@@ -147,14 +146,9 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=WARSAW).astimezone(UTC)
 
 
-@functools.cache
-def _holidays(year: int) -> frozenset[date]:
-    return frozenset(holidays.country_holidays("PL", years=year))
-
-
 def _workday(day: date) -> date:
     """`day`, or the next working day after it."""
-    while day.weekday() >= 5 or day in _holidays(day.year):
+    while day.weekday() >= 5 or is_public_holiday(day):
         day += DAY
     return day
 

@@ -9,7 +9,6 @@ adds and flushes; the caller commits. The Polish texts live in `demo_texts`.
 
 from __future__ import annotations
 
-import functools
 import random
 import uuid
 from collections import Counter, defaultdict
@@ -17,11 +16,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import holidays
 from sqlmodel import Session, SQLModel
 
 from pwa.domain import demo_texts as txt
 from pwa.domain.lifecycle import add_months
+from pwa.domain.office_hours import is_public_holiday
 from pwa.models import (
     AgreementMethod,
     Assessment,
@@ -129,13 +128,8 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=WARSAW).astimezone(UTC)
 
 
-@functools.cache
-def _public_holidays(year: int) -> frozenset[date]:
-    return frozenset(holidays.country_holidays("PL", years=year))
-
-
 def _is_workday(day: date) -> bool:
-    return day.weekday() < 5 and day not in _public_holidays(day.year)
+    return day.weekday() < 5 and not is_public_holiday(day)
 
 
 def _workday(day: date) -> date:
