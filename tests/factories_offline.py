@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from pwa import i18n
 from pwa.domain import caseload
 from pwa.models import AuditEvent, Family, Goal, Plan, PlanStatus, Task, TaskState, User, Visit
+from tests.browser.conftest import wait_until
 
 KATARZYNA = "Katarzyna Wiśniewska — asystentka rodziny"
 MAREK = "Marek Zieliński"
@@ -75,8 +76,33 @@ def outbox_size(page: Page) -> int:
     return int(page.evaluate("AsystaOutbox.list().then((items) => items.length)"))
 
 
+def wait_for_outbox(page: Page, condition: str, arg: object = None) -> None:
+    """Wait until `condition(items, arg)` holds for the phone's outbox."""
+    wait_until(
+        page,
+        f"(arg) => AsystaOutbox.list().then((items) => Boolean(({condition})(items, arg)))",
+        arg,
+    )
+
+
 def wait_until_outbox_is_empty(page: Page) -> None:
-    page.wait_for_function("AsystaOutbox.list().then((items) => items.length === 0)", polling=100)
+    wait_for_outbox(page, "(items) => items.length === 0")
+
+
+def wait_until_refused(page: Page, count: int) -> None:
+    """Wait until `count` items were refused by the server and wait for the user's hand.
+
+    The page's own `online` listener may replay the outbox before a test asks for it, so a
+    test waits for the outcome in the outbox rather than for the answer to its own replay.
+    """
+    page.evaluate(
+        'navigator.serviceWorker.controller.postMessage({type: "outbox-replay", now: true})'
+    )
+    wait_for_outbox(
+        page,
+        "(items, count) => items.filter((item) => item.status === AsystaOutbox.Status.attention).length === count",
+        count,
+    )
 
 
 def katarzyna_and_a_family_with_open_tasks(engine: Engine) -> tuple[User, Family, list[Task]]:

@@ -118,6 +118,19 @@ def page(context: BrowserContext) -> Page:
     return context.new_page()
 
 
+def wait_until(page: Page, script: str, arg: object = None, timeout: float = 20) -> None:
+    """Wait until the page's `script(arg)` answers true, the answer awaited.
+
+    Playwright's wait_for_function takes a returned promise for a truthy answer at once, and
+    the outbox and the caches can only be read through promises.
+    """
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(script, arg):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still not true after {timeout} s: {script}")
+        time.sleep(0.1)
+
+
 def csp_violations(page: Page) -> list[str]:
     return list(page.evaluate("window.__cspViolations || []"))
 

@@ -43,6 +43,7 @@ from tests.factories_offline import (
     visits_with_ids,
     wait_for_service_worker,
     wait_until_outbox_is_empty,
+    wait_until_refused,
 )
 
 pytestmark = pytest.mark.browser
@@ -254,7 +255,7 @@ def test_a_refused_visit_opens_in_its_form_and_the_corrected_one_replaces_it(
     # A date in the future: the server refuses it (422) with its message.
     [visit_id] = put_visits(page, family, 1, day=date.today().replace(year=date.today().year + 1))
     context.set_offline(False)
-    assert page.evaluate(REPLAY_AND_WAIT)["attention"] == 1
+    wait_until_refused(page, 1)
     page.reload()
     row = page.locator(".outbox-item")
     expect(row.locator("[data-part=message]")).to_contain_text(
@@ -303,7 +304,7 @@ def test_signing_out_with_unsent_visits_warns_and_then_leaves_nothing_on_the_pho
     context.set_offline(True)
     put_visits(page, family, 2, day=date.today().replace(year=date.today().year + 1))
     context.set_offline(False)
-    assert page.evaluate(REPLAY_AND_WAIT)["attention"] == 2  # refused: they stay
+    wait_until_refused(page, 2)  # refused: they stay
     with i18n.use_locale("pl"):
         warning = i18n.ngettext(
             "You have %(num)s unsent visit.", "You have %(num)s unsent visits.", 2
@@ -342,7 +343,7 @@ def test_an_update_of_the_service_worker_keeps_the_outbox(
     context.set_offline(True)
     ids = put_visits(page, family, 2, day=date.today().replace(year=date.today().year + 1))
     context.set_offline(False)
-    assert page.evaluate(REPLAY_AND_WAIT)["attention"] == 2
+    wait_until_refused(page, 2)
     before = page.evaluate("AsystaOutbox.list()")
 
     built = pwa_routes.build_service_worker()

@@ -7,13 +7,13 @@ import json
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, check_page
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, check_page, wait_until
 
 pytestmark = pytest.mark.browser
 
 
 # The worker stores pages in the background (event.waitUntil): tests wait for it.
-KEPT_A_PAGE = "caches.keys().then(names => names.some(n => n.startsWith('asysta-pages-')))"
+KEPT_A_PAGE = "() => caches.keys().then(names => names.some(n => n.startsWith('asysta-pages-')))"
 
 
 def wait_for_service_worker(page: Page) -> None:
@@ -61,7 +61,7 @@ def test_pages_the_user_opened_are_there_offline_and_gone_after_sign_out(
     wait_for_service_worker(page)
     page.goto("/assistant")
     expect(page.locator("h1")).to_have_text("Dziś")
-    page.wait_for_function(KEPT_A_PAGE)
+    wait_until(page, KEPT_A_PAGE)
     names = page.evaluate("caches.keys()")
     assert any(name.startswith("asysta-pages-") for name in names)
     context.set_offline(True)
@@ -80,7 +80,7 @@ def test_htmx_fragments_and_other_users_pages_are_never_cached(
     sign_in_as("Katarzyna Wiśniewska — asystentka rodziny")
     wait_for_service_worker(page)
     page.goto("/assistant")
-    page.wait_for_function(KEPT_A_PAGE)
+    wait_until(page, KEPT_A_PAGE)
     page.evaluate("fetch('/assistant', {headers: {'HX-Request': 'true'}})")
     cached = page.evaluate(
         """async () => {
@@ -101,9 +101,10 @@ def test_htmx_fragments_and_other_users_pages_are_never_cached(
     ).click()
     page.wait_for_url("**/assistant")
     # The worker stores the new user's page in the background: wait for it.
-    page.wait_for_function(
-        "caches.keys().then(names => names.filter(n => n.startsWith('asysta-pages-')).length === 1"
-        f" && !names.includes({cached[0].split(' ')[0]!r}))"
+    wait_until(
+        page,
+        "() => caches.keys().then(names => names.filter(n => n.startsWith('asysta-pages-')).length === 1"
+        f" && !names.includes({cached[0].split(' ')[0]!r}))",
     )
     owners = {n for n in page.evaluate("caches.keys()") if n.startswith("asysta-pages-")}
     assert len(owners) == 1 and cached[0].split(" ")[0] not in owners
