@@ -813,6 +813,9 @@ class PushSubscription(SQLModel, table=True):
 
     id: uuid.UUID = _id()
     user_id: uuid.UUID = _fk("user.id")
+    # The session that subscribed: signing out there, or ending that session elsewhere, stops
+    # the device's reminders (an idle session does not: reminders are for when the app is shut).
+    session_id: uuid.UUID | None = _fk("usersession.id", nullable=True)
     endpoint: str = Field(max_length=1000, nullable=False, unique=True)
     p256dh: str = _text(200)
     auth: str = _text(100)

@@ -41,9 +41,14 @@ self.addEventListener("message", (event) => {
   if (message.type === "skip-waiting") {
     self.skipWaiting();
   } else if (message.type === "signed-out") {
-    // The user's pages and their outbox leave the phone with them.
+    // The user's pages, their outbox and their reminders leave the phone with them (the
+    // server forgets this session's subscription too).
     const forgetOutbox = message.user ? Outbox.forgetUser(message.user) : Promise.resolve();
-    event.waitUntil(Promise.all([forgetEverything(), forgetOutbox]));
+    const stopReminders = self.registration.pushManager
+      .getSubscription()
+      .then((subscription) => subscription && subscription.unsubscribe())
+      .catch(() => false);
+    event.waitUntil(Promise.all([forgetEverything(), forgetOutbox, stopReminders]));
   } else if (message.type === "outbox-replay") {
     event.waitUntil(replayOutbox({ ignoreBackoff: Boolean(message.now) }));
   }

@@ -12,9 +12,10 @@ from starlette.testclient import TestClient
 from pwa.app import create_app
 from pwa.domain import sessions
 from pwa.domain.vapid import vapid_keys
-from pwa.models import AuditEvent, PushSubscription, User, utcnow
+from pwa.models import AuditEvent, PushSubscription, Role, User, utcnow
 from pwa.web.middleware import cookie_names
 from tests.conftest import csrf_token, make_settings, reread
+from tests.factories import make_user
 from tests.factories_push import make_device, make_meeting, make_reminder_world
 from tests.html import inline_code, parse, text
 from tests.push_receiver import TestSubscription
@@ -280,3 +281,61 @@ def test_a_kind_of_another_role_is_refused_with_a_polish_message(
     assert "Wybierz przypomnienia z listy." in text(response.text, "#kinds")
     reread(db)
     assert db.get(User, world.family_user.id).reminder_kinds == ""  # type: ignore[union-attr]
+
+
+def _subscribe_in_a_new_session(client: TestClient, sign_in, user: User, endpoint: str) -> None:  # type: ignore[no-untyped-def]
+    sign_in(user)
+    device = TestSubscription.make(endpoint)
+    assert client.post(f"{PAGE}/devices", json=device.as_json()).status_code == 201
+
+
+def _endpoints(db: Session, user: User) -> set[str]:
+    reread(db)
+    rows = db.exec(select(PushSubscription).where(PushSubscription.user_id == user.id)).all()
+    return {row.endpoint for row in rows}
+
+
+PHONE = "https://fcm.googleapis.com/fcm/send/phone"
+TABLET = "https://fcm.googleapis.com/fcm/send/tablet"
+
+
+def test_signing_out_stops_the_reminders_of_that_device_only(
+    client: TestClient, db: Session, sign_in
+):
+    world = make_reminder_world(db)
+    _subscribe_in_a_new_session(client, sign_in, world.assistant, TABLET)
+    _subscribe_in_a_new_session(client, sign_in, world.assistant, PHONE)
+    assert _endpoints(db, world.assistant) == {PHONE, TABLET}
+    assert client.post("/logout", follow_redirects=False).status_code == 303
+    assert _endpoints(db, world.assistant) == {TABLET}
+
+
+def test_ending_a_session_from_the_list_stops_its_device(client: TestClient, db: Session, sign_in):
+    world = make_reminder_world(db)
+    _subscribe_in_a_new_session(client, sign_in, world.assistant, TABLET)
+    reread(db)
+    [tablet] = db.exec(select(PushSubscription)).all()
+    sign_in(world.assistant)  # on the phone, ending the session left open on the tablet
+    response = client.post(f"/account/sessions/{tablet.session_id}/end", follow_redirects=False)
+    assert response.status_code == 303
+    assert _endpoints(db, world.assistant) == set()
+
+
+def test_a_lost_phone_and_a_deactivation_stop_every_device_of_the_user(
+    client: TestClient, db: Session, sign_in
+):
+    world = make_reminder_world(db)
+    other = make_user(db, world.centre, Role.assistant)
+    make_device(db, world.assistant, label="Subscribed before sessions kept their devices")
+    make_device(db, other)
+    _subscribe_in_a_new_session(client, sign_in, world.assistant, PHONE)
+    assert len(_endpoints(db, world.assistant)) == 2
+    sign_in(world.coordinator)
+    response = client.post(
+        f"/people/{world.assistant.id}/lost-phone", data={"reason": "telefon zgubiony"}
+    )
+    assert response.status_code == 200
+    assert _endpoints(db, world.assistant) == set()
+    assert len(_endpoints(db, other)) == 1
+    client.post(f"/people/{other.id}/deactivate", data={"reason": "koniec umowy"})
+    assert _endpoints(db, other) == set()

@@ -10,7 +10,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from pwa.domain import audit, passkeys, policy
+from pwa.domain import audit, passkeys, policy, sessions
 from pwa.domain.actors import Actor
 from pwa.domain.errors import Invalid, NotFound
 from pwa.domain.invitations import status as invitation_status
@@ -46,20 +46,9 @@ def end_own_session(db: Session, *, actor: Actor, session_id: uuid.UUID) -> User
     row = db.get(UserSession, session_id)
     if row is None or row.user_id != actor.id or row.ended_at is not None:
         raise NotFound
-    row.ended_at = utcnow()
-    row.ended_reason = "ended by the user"
-    db.add(row)
+    sessions.end_session(db, row=row, reason="ended by the user")
     audit.record(db, actor=actor, action="session.end", obj=row)
     return row
-
-
-def _end_all_sessions(db: Session, *, user_id: uuid.UUID, reason: str, now: datetime) -> int:
-    result = db.execute(
-        sa.update(UserSession)
-        .where(col(UserSession.user_id) == user_id, col(UserSession.ended_at).is_(None))
-        .values(ended_at=now, ended_reason=reason[:200])
-    )
-    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def _require_reason(reason: str) -> str:
@@ -86,7 +75,7 @@ def lost_phone(db: Session, *, actor: Actor, user_id: uuid.UUID, reason: str) ->
     reason = _require_reason(reason)
     now = utcnow()
     lockout = Lockout(
-        sessions_ended=_end_all_sessions(
+        sessions_ended=sessions.end_every_session(
             db, user_id=user.id, reason=f"lost phone: {reason}", now=now
         ),
         passkeys_revoked=passkeys.revoke_all(db, user=user, now=now),
@@ -105,7 +94,7 @@ def deactivate(db: Session, *, actor: Actor, user_id: uuid.UUID, reason: str) ->
         raise Invalid(_("You cannot deactivate your own account."))
     reason = _require_reason(reason)
     now = utcnow()
-    _end_all_sessions(db, user_id=user.id, reason=f"deactivated: {reason}", now=now)
+    sessions.end_every_session(db, user_id=user.id, reason=f"deactivated: {reason}", now=now)
     passkeys.revoke_all(db, user=user, now=now)
     user.is_active = False
     user.deactivated_at = now

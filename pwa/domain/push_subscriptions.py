@@ -107,7 +107,13 @@ def subscribe(
     endpoint = check_endpoint(endpoint, allow_loopback=allow_loopback)
     p256dh, auth = _check_keys(p256dh, auth)
     label = " ".join(device_label.split())[:DEVICE_LABEL_MAX]
-    values = {"user_id": actor.id, "p256dh": p256dh, "auth": auth, "device_label": label}
+    values = {
+        "user_id": actor.id,
+        "session_id": actor.session_id,
+        "p256dh": p256dh,
+        "auth": auth,
+        "device_label": label,
+    }
     row = db.exec(select(PushSubscription).where(PushSubscription.endpoint == endpoint)).first()
     if row is None:
         try:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
 
-from pwa.models import User, UserSession, utcnow
+from pwa.models import PushSubscription, User, UserSession, utcnow
 
 # Touch last_seen_at at most this often, so reads do not all become writes (seconds).
 LAST_SEEN_RESOLUTION = 60
@@ -82,7 +84,21 @@ def resume_session(
 
 
 def end_session(db: Session, *, row: UserSession, reason: str, now: datetime | None = None) -> None:
+    """End a session; the device that subscribed to reminders in it gets no more of them."""
     if row.ended_at is None:
         row.ended_at = now or utcnow()
         row.ended_reason = reason[:200]
         db.add(row)
+    db.execute(sa.delete(PushSubscription).where(col(PushSubscription.session_id) == row.id))
+
+
+def end_every_session(db: Session, *, user_id: uuid.UUID, reason: str, now: datetime) -> int:
+    """End all of a user's sessions and stop reminders to every device of theirs (a lost phone,
+    a deactivation); how many sessions were live."""
+    result = db.execute(
+        sa.update(UserSession)
+        .where(col(UserSession.user_id) == user_id, col(UserSession.ended_at).is_(None))
+        .values(ended_at=now, ended_reason=reason[:200])
+    )
+    db.execute(sa.delete(PushSubscription).where(col(PushSubscription.user_id) == user_id))
+    return int(result.rowcount)  # type: ignore[attr-defined]
