@@ -41,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 from bench.support.harness import scratch_database  # noqa: E402
 from pwa.db import make_engine  # noqa: E402
 from pwa.domain import sessions  # noqa: E402
+from pwa.i18n import local_today  # noqa: E402
 from pwa.models import (  # noqa: E402
     Assignment,
     CaseStatus,
@@ -233,7 +234,7 @@ def assistant_loop(
         sequence += 1
         body = urllib.parse.urlencode(
             {
-                "visit_id": visit_id, "visit_date": date.today().isoformat(),
+                "visit_id": visit_id, "visit_date": local_today().isoformat(),
                 "starts_at": "10:00", "duration_minutes": "60", "place_kind": "home",
                 "present_member_ids": assistant.member_id, "kind": "home_visit",
                 "notes": f"Wizyta obciążeniowa {number}/{sequence}",

@@ -22,7 +22,7 @@ import time
 import urllib.parse
 import urllib.request
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +45,7 @@ from pwa.app import create_app  # noqa: E402
 from pwa.db import make_engine  # noqa: E402
 from pwa.domain.caseload import families_of_assistant  # noqa: E402
 from pwa.domain.demo_data import demo_id  # noqa: E402
+from pwa.i18n import local_today  # noqa: E402
 from pwa.models import CaseStatus, FamilyMember, User, Visit  # noqa: E402
 
 
@@ -63,7 +64,7 @@ def outbox_items(url: str, assistant_id: uuid.UUID, count: int) -> list[tuple[st
         families = [
             f for f in families_of_assistant(db, assistant=assistant)
             if f.status is CaseStatus.active and f.work_started_on is not None
-            and f.work_started_on < date.today() - timedelta(days=14)
+            and f.work_started_on < local_today() - timedelta(days=14)
         ]  # fmt: skip
         members = {
             f.id: [m.id for m in db.exec(
@@ -74,7 +75,7 @@ def outbox_items(url: str, assistant_id: uuid.UUID, count: int) -> list[tuple[st
     items = []
     for n in range(count):
         family = families[n % len(families)]
-        day = date.today() - timedelta(days=rng.randint(1, 14))
+        day = local_today() - timedelta(days=rng.randint(1, 14))
         fields = [
             ("csrf_token", "stale-token-from-the-page"), ("visit_id", str(uuid.uuid4())),
             ("visit_date", day.isoformat()), ("starts_at", f"{rng.randint(8, 15):02d}:00"),

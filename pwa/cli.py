@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 from pathlib import Path
 
+from pwa.i18n import local_today
 from pwa.settings import Settings, SettingsError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -39,7 +39,7 @@ def _demo_data(settings: Settings, scale: str | None = None) -> None:
         return
     engine = make_engine(settings.database_url)
     with unit_of_work(engine) as db:
-        summary = load_demo_data(db, today=date.today())
+        summary = load_demo_data(db, today=local_today())
     engine.dispose()
     if summary.created:
         print(f"Demo data loaded: {sum(summary.counts.values())} rows.")
@@ -53,7 +53,7 @@ def _city_data(settings: Settings, scale: str) -> None:
 
     engine = make_engine(settings.database_url)
     with unit_of_work(engine) as db:
-        summary = load_city_data(db, today=date.today(), scale=scale_factor(scale))
+        summary = load_city_data(db, today=local_today(), scale=scale_factor(scale))
     engine.dispose()
     if not summary.created:
         print("City data already present: nothing changed.")

@@ -101,6 +101,15 @@ def to_local(value: datetime) -> datetime:
     return value.astimezone(WARSAW)
 
 
+def local_today(now: datetime | None = None) -> date:
+    """The day it is in Warsaw (the centre's calendar), now or at `now`.
+
+    Never date.today(): the server's clock runs in UTC, and from 23:00 (22:00 in summer) it is
+    already tomorrow for the families and the centre.
+    """
+    return to_local(now or datetime.now(UTC)).date()
+
+
 def format_date(value: date | datetime | None, *, weekday: bool = False) -> str:
     """23.11.2026 (or "23.11.2026, poniedziałek")."""
     if value is None:

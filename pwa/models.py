@@ -20,6 +20,8 @@ import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from pwa.i18n import local_today
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -456,7 +458,7 @@ class Family(SQLModel, table=True):
     phone: str = _text(40)
     status: CaseStatus = _enum(CaseStatus, CaseStatus.referred)
     referral_reason: str = _long_text()
-    referred_on: date = Field(default_factory=date.today, nullable=False)
+    referred_on: date = Field(default_factory=local_today, nullable=False)
     social_worker_name: str = _text(120)
     social_worker_phone: str = _text(40)
     social_worker_email: str = _text(120)

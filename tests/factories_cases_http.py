@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from sqlmodel import Session, col, select
 
 from pwa.domain.lifecycle import add_months
-from pwa.i18n import to_local
+from pwa.i18n import local_today
 from pwa.models import (
     Assignment,
     AuditEvent,
@@ -25,7 +25,6 @@ from pwa.models import (
     Role,
     Task,
     User,
-    utcnow,
 )
 from tests.conftest import reread
 from tests.factories import give_consent, make_centre, make_family, make_member, make_user
@@ -35,13 +34,8 @@ HTMX = {"HX-Request": "true"}
 WEEK = timedelta(days=7)
 
 
-def today() -> date:
-    """Today in Warsaw (the pages work with the real clock)."""
-    return to_local(utcnow()).date()
-
-
 def months_ago(months: int, *, days: int = 0) -> date:
-    return add_months(today(), -months) - timedelta(days=days)
+    return add_months(local_today(), -months) - timedelta(days=days)
 
 
 @dataclass
@@ -76,7 +70,7 @@ def referral_data(**values: str) -> dict[str, str]:
         "name": "Kowalscy",
         "address": "ul. Rynek 5, 57-500 Bystrzyca Kłodzka",
         "phone": "600 200 300",
-        "referred_on": today().isoformat(),
+        "referred_on": local_today().isoformat(),
         "referral_reason": "Trudności w prowadzeniu gospodarstwa domowego i opiece nad dziećmi.",
         "social_worker_name": "Maria Wiśniewska",
         "social_worker_phone": "74 811 02 66",
@@ -125,7 +119,9 @@ def make_working_family(
     if status is not CaseStatus.referred:
         values.setdefault("work_started_on", months_ago(1))
     started = values.get("work_started_on")
-    values.setdefault("referred_on", (started if isinstance(started, date) else today()) - WEEK)
+    values.setdefault(
+        "referred_on", (started if isinstance(started, date) else local_today()) - WEEK
+    )
     family = make_family(db, centre, assistant=assistant, status=status, **values)
     mother = make_member(db, family, first_name="Ewa", last_name="Kowalska")
     daughter = make_member(

@@ -3,13 +3,13 @@ assessment, one assessment, and the end of the work with its final assessment.""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import Session, func, select
 from starlette.testclient import TestClient
 
-from pwa.i18n import WARSAW
+from pwa.i18n import local_today
 from pwa.models import Assessment, AssessmentKind, CaseStatus, Family, Goal, GoalProgress
 from tests.conftest import reread
 from tests.factories_assessments import make_assessment, make_goals
@@ -19,14 +19,10 @@ from tests.html import inline_code, parse, text
 HTMX = {"HX-Request": "true"}
 
 
-def today() -> date:
-    return datetime.now(WARSAW).date()
-
-
 @pytest.fixture
 def case(db: Session) -> Case:
     """A family at work for eight months, never assessed: its assessment is overdue."""
-    return make_case(db, name="Kowalscy", work_started_on=today() - timedelta(days=240))
+    return make_case(db, name="Kowalscy", work_started_on=local_today() - timedelta(days=240))
 
 
 @pytest.fixture
@@ -37,7 +33,7 @@ def goals(db: Session, case: Case) -> list[Goal]:
 def assessment_data(goals: list[Goal], **values: str) -> dict[str, str]:
     data = {
         "kind": "periodic",
-        "assessed_on": today().isoformat(),
+        "assessed_on": local_today().isoformat(),
         "children_situation": "Dzieci zadbane, Ola chodzi do szkoły.",
         "care_and_upbringing": "Matka pilnuje rytmu dnia.",
         "household": "",
@@ -67,7 +63,9 @@ def count_assessments(db: Session) -> int:
 def test_the_history_shows_the_overdue_assessment_in_red_and_every_assessment(
     client: TestClient, db: Session, sign_in, case: Case
 ):
-    make_assessment(db, case.family, on=today() - timedelta(days=230), kind=AssessmentKind.initial)
+    make_assessment(
+        db, case.family, on=local_today() - timedelta(days=230), kind=AssessmentKind.initial
+    )
     sign_in(case.assistant)
     response = client.get(f"/families/{case.family.id}/assessments")
     assert response.status_code == 200 and inline_code(response.text) == []
@@ -85,7 +83,7 @@ def test_the_history_shows_the_overdue_assessment_in_red_and_every_assessment(
 def test_an_assessment_due_in_a_week_is_amber_not_red(
     client: TestClient, db: Session, sign_in, case: Case
 ):
-    make_assessment(db, case.family, on=today() - timedelta(days=176))
+    make_assessment(db, case.family, on=local_today() - timedelta(days=176))
     sign_in(case.assistant)
     due = parse(client.get(f"/families/{case.family.id}/assessments").text).css_first(
         ".assessment-due"
@@ -105,7 +103,7 @@ def test_the_form_asks_about_every_area_and_every_goal(
     assert response.status_code == 200 and inline_code(response.text) == []
     html = parse(response.text)
     assert text(response.text, "h1") == "Okresowa ocena sytuacji rodziny"
-    assert html.css_first("#assessed_on").attributes["value"] == today().isoformat()
+    assert html.css_first("#assessed_on").attributes["value"] == local_today().isoformat()
     for name in ("children_situation", "care_and_upbringing", "household", "finances", "health",
                  "work", "school", "family_view", "strengths"):  # fmt: skip
         assert html.css_first(f"label[for={name}]") is not None, name
@@ -206,7 +204,7 @@ def test_the_typed_text_stays_in_the_form_after_a_refusal(
 def test_a_second_assessment_on_the_same_day_is_a_conflict(
     client: TestClient, db: Session, sign_in, case: Case, goals: list[Goal]
 ):
-    make_assessment(db, case.family, on=today())
+    make_assessment(db, case.family, on=local_today())
     sign_in(case.assistant)
     response = client.post(
         f"/families/{case.family.id}/assessments/new", data=assessment_data(goals)
@@ -237,7 +235,7 @@ def test_one_assessment_shows_its_areas_and_ratings(
 
 def end_data(goals: list[Goal], **values: str) -> dict[str, str]:
     data = assessment_data(goals, recommendation="")
-    data.update({"reason": "goals_met", "ended_on": today().isoformat(), "detail": ""})
+    data.update({"reason": "goals_met", "ended_on": local_today().isoformat(), "detail": ""})
     data.update(values)
     return data
 
@@ -251,7 +249,7 @@ def test_the_end_of_work_form_offers_the_reasons_of_work_under_way(
     html = parse(response.text)
     reasons = [o.attributes["value"] for o in html.css("#reason option")]
     assert reasons == ["", "goals_met", "consent_withdrawn", "moved_away", "other"]
-    assert html.css_first("#ended_on").attributes["value"] == today().isoformat()
+    assert html.css_first("#ended_on").attributes["value"] == local_today().isoformat()
     assert html.css("input[name=recommendation]") == []
     assert len(html.css("input[type=radio][name^=rating-]")) == 10
 
@@ -288,7 +286,7 @@ def test_the_work_ends_with_the_final_assessment(
     family = db.get(Family, case.family.id)
     assert family is not None and family.status is CaseStatus.ended
     final = db.exec(select(Assessment)).one()
-    assert final.kind is AssessmentKind.final and final.assessed_on == today()
+    assert final.kind is AssessmentKind.final and final.assessed_on == local_today()
     page = client.get(response.headers["location"])
     assert "Praca została zakończona, a ocena końcowa zapisana." in page.text
     assert parse(page.text).css_first(".assessment-due") is None
@@ -302,7 +300,7 @@ def test_the_work_ends_with_the_final_assessment(
 def test_the_family_is_refused_every_assessment_page(
     client: TestClient, db: Session, sign_in, case: Case, goals: list[Goal]
 ):
-    stored = make_assessment(db, case.family, on=today())
+    stored = make_assessment(db, case.family, on=local_today())
     sign_in(case.parent_user)
     family = case.family.id
     for url in (f"/families/{family}/assessments", f"/families/{family}/assessments/new",

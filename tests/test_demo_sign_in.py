@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from starlette.testclient import TestClient
 
 from pwa.app import create_app
 from pwa.domain.demo_data import load_demo_data
+from pwa.i18n import local_today
 from pwa.models import Role, User, UserSession
 from pwa.web.middleware import cookie_names
 from tests.conftest import csrf_token, make_settings, reread
@@ -21,7 +21,7 @@ HOME = {Role.coordinator: "/coordinator", Role.assistant: "/assistant", Role.fam
 
 @pytest.fixture
 def demo_client(database_url: str, tmp_path: Path, db: Session):
-    load_demo_data(db, today=date.today())
+    load_demo_data(db, today=local_today())
     db.commit()
     app = create_app(make_settings(database_url, tmp_path, demo=True))
     with TestClient(app, base_url="http://localhost", raise_server_exceptions=False) as client:
@@ -29,7 +29,7 @@ def demo_client(database_url: str, tmp_path: Path, db: Session):
 
 
 def test_demo_is_404_without_demo_mode(client: TestClient, db: Session):
-    load_demo_data(db, today=date.today())
+    load_demo_data(db, today=local_today())
     db.commit()
     user = db.exec(select(User).where(User.is_demo)).first()
     assert user is not None

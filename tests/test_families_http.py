@@ -7,6 +7,7 @@ import pytest
 from sqlmodel import Session, col, select
 from starlette.testclient import TestClient
 
+from pwa.i18n import local_today
 from pwa.models import Assignment, CaseStatus, Family, FamilyMember, Relation, Role
 from tests.conftest import reread
 from tests.factories import make_family, make_user
@@ -22,7 +23,6 @@ from tests.factories_cases_http import (
     member_data,
     referral_data,
     texts,
-    today,
 )
 from tests.html import inline_code, parse, text
 
@@ -62,7 +62,9 @@ def test_the_registration_form_offers_four_empty_member_rows(
         node.attributes["name"] for node in html.css(".member-row input[name$=first_name]")
     ] == [f"members-{i}-first_name" for i in range(4)]
     assert html.css_first("form#referral-form").attributes["action"] == "/families"
-    assert html.css_first("input[name=referred_on]").attributes["value"] == today().isoformat()
+    assert (
+        html.css_first("input[name=referred_on]").attributes["value"] == local_today().isoformat()
+    )
     for name in ("za_zyciem", "foster_care"):
         assert html.css_first(f"input[type=checkbox][name={name}]") is not None
     assert inline_code(response.text) == []
@@ -328,13 +330,13 @@ def test_a_member_who_moved_out_is_marked_and_can_come_back(
     sign_in(desk.assistant)
     left = client.post(
         f"/members/{daughter.id}/left",
-        data={"left_on": today().isoformat(), "family_id": str(family.id)},
+        data={"left_on": local_today().isoformat(), "family_id": str(family.id)},
         follow_redirects=False,
     )
     assert left.headers["location"] == f"/families/{family.id}?done=member_left"
     reread(db)
     away = db.get(FamilyMember, daughter.id)
-    assert away is not None and not away.in_household and away.left_household_on == today()
+    assert away is not None and not away.in_household and away.left_household_on == local_today()
     page = client.get(f"/families/{family.id}")
     assert f'action="/members/{daughter.id}/back"' in page.text
     assert f'action="/members/{daughter.id}/left"' not in page.text

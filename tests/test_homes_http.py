@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import Session
 from starlette.testclient import TestClient
 
+from pwa.i18n import local_today
 from pwa.models import Assessment, AssessmentKind, CaseStatus, OpinionStatus, Role
 from tests.factories import make_family, make_family_user, make_office_hours, make_user
 from tests.factories_assessments import make_opinion
@@ -23,7 +24,6 @@ from tests.factories_cases_http import (
     make_working_family,
     months_ago,
     texts,
-    today,
 )
 from tests.factories_visits import make_meeting, make_visit
 from tests.html import inline_code, parse, text
@@ -80,7 +80,7 @@ def test_the_periodic_assessment_is_red_when_overdue_and_amber_when_near_with_wo
     )
     db.add(
         Assessment(
-            family_id=fine.id, kind=AssessmentKind.periodic, assessed_on=today(),
+            family_id=fine.id, kind=AssessmentKind.periodic, assessed_on=local_today(),
             author_id=desk.assistant.id,
         )
     )  # fmt: skip
@@ -104,8 +104,8 @@ def test_court_opinions_still_to_write_show_their_deadline_on_the_day(
     family, _mother, _daughter = make_working_family(
         db, desk.centre, desk.assistant, name="Nowakowie"
     )
-    late = make_opinion(db, family, desk.assistant, deadline=today() - timedelta(days=2))
-    make_opinion(db, family, desk.assistant, deadline=today() + timedelta(days=3))
+    late = make_opinion(db, family, desk.assistant, deadline=local_today() - timedelta(days=2))
+    make_opinion(db, family, desk.assistant, deadline=local_today() + timedelta(days=3))
     make_opinion(db, family, desk.assistant, status=OpinionStatus.final)
     sign_in(desk.assistant)
     page = parse(client.get("/assistant").text)
@@ -133,9 +133,9 @@ def test_plan_tasks_of_this_week_and_the_visits_of_the_month_are_on_the_day(
     client: TestClient, db: Session, sign_in, desk: Desk
 ):
     family, *_ = make_working_family(db, desk.centre, desk.assistant, name="Nowakowie")
-    late, due = make_tasks(db, family, today() - timedelta(days=1), today())
-    make_visit(db, family, desk.assistant, visit_date=today())
-    make_visit(db, family, desk.assistant, visit_date=today())
+    late, due = make_tasks(db, family, local_today() - timedelta(days=1), local_today())
+    make_visit(db, family, desk.assistant, visit_date=local_today())
+    make_visit(db, family, desk.assistant, visit_date=local_today())
     sign_in(desk.assistant)
     html = client.get("/assistant").text
     assert texts(html, ".week-tasks .item-title") == [late.action, due.action]

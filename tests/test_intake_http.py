@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import Session, func, select
 from starlette.testclient import TestClient
 
+from pwa.i18n import local_today
 from pwa.models import (
     AssessmentKind,
     CaseStatus,
@@ -32,7 +33,6 @@ from tests.factories_cases_http import (
     make_desk,
     make_working_family,
     referral_data,
-    today,
 )
 from tests.html import inline_code, parse, text
 
@@ -50,13 +50,13 @@ def count(db: Session, model: type) -> int:
 def referred(db: Session, desk: Desk, *, assistant: bool = True) -> Family:
     family, _mother, _daughter = make_working_family(
         db, desk.centre, desk.assistant if assistant else None, status=CaseStatus.referred,
-        referred_on=today() - timedelta(days=20),
+        referred_on=local_today() - timedelta(days=20),
     )  # fmt: skip
     return family
 
 
 def day(days_ago: int) -> str:
-    return (today() - timedelta(days=days_ago)).isoformat()
+    return (local_today() - timedelta(days=days_ago)).isoformat()
 
 
 # --- the request on the referral form ------------------------------------------------------------
@@ -129,7 +129,9 @@ def test_a_referral_is_handed_over_to_a_contracted_organisation(
     assert count(db, Family) == 0
     response = client.post(
         "/families",
-        data=referral_data(handled_by_centre_id=str(ccwr.id), handed_over_on=today().isoformat()),
+        data=referral_data(
+            handled_by_centre_id=str(ccwr.id), handed_over_on=local_today().isoformat()
+        ),
         follow_redirects=False,
     )
     assert response.status_code == 303
@@ -356,7 +358,11 @@ def test_a_finding_of_the_initial_assessment_is_copied_into_a_goal_draft(
     assert refused.status_code == 409 and "najpierw napisz ocenę wstępną" in refused.text
     assert count(db, Plan) == 0
     make_assessment(
-        db, family, on=today(), kind=AssessmentKind.initial, household="Zaległy czynsz za 3 mies."
+        db,
+        family,
+        on=local_today(),
+        kind=AssessmentKind.initial,
+        household="Zaległy czynsz za 3 mies.",
     )
     db.commit()
     assert client.post(f"/families/{family.id}/plan", follow_redirects=False).status_code == 303

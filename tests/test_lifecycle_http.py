@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from starlette.testclient import TestClient
 
 from pwa.domain.lifecycle import add_months
+from pwa.i18n import local_today
 from pwa.models import Assignment, CaseStatus, Consent, EndReason, Family, Role, utcnow
 from tests.conftest import reread
 from tests.factories_cases_http import (
@@ -23,7 +24,6 @@ from tests.factories_cases_http import (
     make_working_family,
     months_ago,
     texts,
-    today,
 )
 from tests.html import inline_code, parse, text
 
@@ -53,11 +53,11 @@ def make_in_state(db: Session, desk: Desk, status: CaseStatus) -> Family:
     """A family of Joanna's in `status`, as the life cycle would have left it."""
     values: dict[str, object] = {}
     if status in (CaseStatus.ended, CaseStatus.monitoring, CaseStatus.closed):
-        values.update(ended_on=today() - timedelta(days=3), end_reason=EndReason.goals_met)
+        values.update(ended_on=local_today() - timedelta(days=3), end_reason=EndReason.goals_met)
     if status is CaseStatus.monitoring:
-        values["monitoring_until"] = add_months(today(), 3)
+        values["monitoring_until"] = add_months(local_today(), 3)
     if status is CaseStatus.closed:
-        values["closed_on"] = today()
+        values["closed_on"] = local_today()
     assistant = None if status is CaseStatus.closed else desk.assistant
     family, _mother, _daughter = make_working_family(
         db, desk.centre, assistant, status=status, **values
@@ -134,11 +134,15 @@ def test_recording_the_consent_starts_the_work(
         n.attributes["value"] for n in parse(page.text).css("#consent input[name=member_id]")
     ]
     assert choices == [str(mother.id)]  # adults only: a child cannot consent
-    data = {"given_on": today().isoformat(), "member_id": str(mother.id), "consent_form": "written"}
+    data = {
+        "given_on": local_today().isoformat(),
+        "member_id": str(mother.id),
+        "consent_form": "written",
+    }
     response = client.post(f"/families/{family.id}/consent", data=data, follow_redirects=False)
     assert response.headers["location"] == f"/families/{family.id}?done=consent"
     started = reloaded(db, family)
-    assert (started.status, started.work_started_on) == (CaseStatus.active, today())
+    assert (started.status, started.work_started_on) == (CaseStatus.active, local_today())
     [consent] = consents(db, family)
     assert consent.given_by_member_id == mother.id and consent.recorded_by_id == desk.assistant.id
     shown = client.get(response.headers["location"])
@@ -152,7 +156,11 @@ def test_recording_the_consent_over_htmx_answers_with_a_client_redirect(
         db, desk.centre, desk.assistant, status=CaseStatus.referred
     )
     sign_in(desk.assistant)
-    data = {"given_on": today().isoformat(), "member_id": str(mother.id), "consent_form": "oral"}
+    data = {
+        "given_on": local_today().isoformat(),
+        "member_id": str(mother.id),
+        "consent_form": "oral",
+    }
     response = client.post(f"/families/{family.id}/consent", data=data, headers=HTMX)
     assert response.status_code == 204
     assert response.headers["hx-redirect"] == f"/families/{family.id}?done=consent"
@@ -193,7 +201,10 @@ def test_withdrawing_the_consent_ends_the_work(
     sign_in(desk.assistant)
     response = client.post(
         f"/families/{family.id}/consent/withdraw",
-        data={"withdrawn_on": today().isoformat(), "reason": "Rodzina nie chce dalszej pomocy."},
+        data={
+            "withdrawn_on": local_today().isoformat(),
+            "reason": "Rodzina nie chce dalszej pomocy.",
+        },
         follow_redirects=False,
     )
     assert response.headers["location"] == f"/families/{family.id}?done=consent_withdrawn"
@@ -226,12 +237,12 @@ def test_a_referred_family_moving_away_ends_the_case(
     sign_in(desk.assistant)
     response = client.post(
         f"/families/{family.id}/end",
-        data={"reason": "moved_away", "ended_on": today().isoformat(), "detail": ""},
+        data={"reason": "moved_away", "ended_on": local_today().isoformat(), "detail": ""},
         headers=HTMX,
     )
     assert response.headers["hx-redirect"] == f"/families/{family.id}?done=ended"
     ended = reloaded(db, family)
-    assert (ended.status, ended.ended_on) == (CaseStatus.ended, today())
+    assert (ended.status, ended.ended_on) == (CaseStatus.ended, local_today())
 
 
 def test_work_under_way_is_not_ended_without_the_final_assessment(
@@ -241,7 +252,7 @@ def test_work_under_way_is_not_ended_without_the_final_assessment(
     sign_in(desk.assistant)
     response = client.post(
         f"/families/{family.id}/end",
-        data={"reason": "goals_met", "ended_on": today().isoformat(), "detail": ""},
+        data={"reason": "goals_met", "ended_on": local_today().isoformat(), "detail": ""},
     )
     assert response.status_code == 409
     assert "ocen" in response.text
@@ -290,7 +301,9 @@ def test_monitoring_lasts_the_centres_default_when_no_date_is_given(
     assert response.headers["location"] == f"/families/{family.id}?done=monitoring"
     monitored = reloaded(db, family)
     assert monitored.status is CaseStatus.monitoring
-    assert monitored.monitoring_until == add_months(today(), desk.centre.monitoring_default_months)
+    assert monitored.monitoring_until == add_months(
+        local_today(), desk.centre.monitoring_default_months
+    )
 
 
 def test_monitoring_until_a_past_date_is_refused(
@@ -395,7 +408,7 @@ def test_a_change_the_state_does_not_allow_is_refused_with_the_domains_message(
 def test_the_timeline_tells_the_case_in_order(client: TestClient, db: Session, sign_in, desk):
     family, mother, _daughter = make_working_family(
         db, desk.centre, desk.assistant, status=CaseStatus.referred,
-        referred_on=today() - timedelta(days=5), social_worker_name="Maria Wiśniewska",
+        referred_on=local_today() - timedelta(days=5), social_worker_name="Maria Wiśniewska",
     )  # fmt: skip
     assignment = db.exec(select(Assignment).where(Assignment.family_id == family.id)).one()
     assignment.started_at = utcnow() - timedelta(days=2)
@@ -403,7 +416,11 @@ def test_the_timeline_tells_the_case_in_order(client: TestClient, db: Session, s
     sign_in(desk.coordinator)
     client.post(
         f"/families/{family.id}/consent",
-        data={"given_on": today().isoformat(), "member_id": str(mother.id), "consent_form": "oral"},
+        data={
+            "given_on": local_today().isoformat(),
+            "member_id": str(mother.id),
+            "consent_form": "oral",
+        },
     )
     response = client.get(f"/families/{family.id}/timeline")
     assert response.status_code == 200

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
-from pwa.i18n import WARSAW
+from pwa.i18n import WARSAW, local_today
 from pwa.models import Meeting, MeetingStatus, PlaceKind, Role
 from tests.conftest import reread
 from tests.factories import make_user
@@ -21,12 +21,12 @@ HTMX = {"HX-Request": "true"}
 
 def in_days(days: int, hour: int = 10) -> datetime:
     """A Warsaw wall-clock time `days` from today, as the UTC datetime the database keeps."""
-    day = datetime.now(WARSAW).date() + timedelta(days=days)
+    day = local_today() + timedelta(days=days)
     return datetime.combine(day, time(hour), tzinfo=WARSAW).astimezone(UTC)
 
 
 def warsaw_day(days: int) -> date:
-    return datetime.now(WARSAW).date() + timedelta(days=days)
+    return local_today() + timedelta(days=days)
 
 
 @pytest.fixture

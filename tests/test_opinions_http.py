@@ -3,13 +3,13 @@ final (never changed afterwards), superseding it, and the printable A4 view."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
-from pwa.i18n import WARSAW
+from pwa.i18n import WARSAW, local_today
 from pwa.models import CaseStatus, CourtOpinion, Gender, OpinionStatus
 from tests.conftest import reread
 from tests.factories_assessments import make_opinion
@@ -19,13 +19,9 @@ from tests.html import inline_code, parse, text
 HTMX = {"HX-Request": "true"}
 
 
-def today() -> date:
-    return datetime.now(WARSAW).date()
-
-
 @pytest.fixture
 def case(db: Session) -> Case:
-    case = make_case(db, name="Kowalscy", work_started_on=today() - timedelta(days=100))
+    case = make_case(db, name="Kowalscy", work_started_on=local_today() - timedelta(days=100))
     case.assistant.first_name, case.assistant.last_name = "Katarzyna", "Wiśniewska"
     case.assistant.gender = Gender.female
     db.add(case.assistant)
@@ -37,8 +33,8 @@ def request_data(**values: str) -> dict[str, str]:
     data = {
         "court": "Sąd Rejonowy w Kłodzku, III Wydział Rodzinny i Nieletnich",
         "case_reference": "III Nsm 245/26",
-        "requested_on": (today() - timedelta(days=3)).isoformat(),
-        "deadline": (today() + timedelta(days=14)).isoformat(),
+        "requested_on": (local_today() - timedelta(days=3)).isoformat(),
+        "deadline": (local_today() + timedelta(days=14)).isoformat(),
     }
     data.update(values)
     return data
@@ -68,12 +64,16 @@ def test_the_request_makes_a_draft_assembled_from_the_record(
     client: TestClient, db: Session, sign_in, case: Case
 ):
     for days_ago in (40, 20, 5):
-        make_visit(db, case.family, case.assistant, visit_date=today() - timedelta(days=days_ago))
+        make_visit(
+            db, case.family, case.assistant, visit_date=local_today() - timedelta(days=days_ago)
+        )
     sign_in(case.assistant)
     page = client.get(f"/families/{case.family.id}/opinions")
     assert page.status_code == 200 and inline_code(page.text) == []
     assert "Żaden sąd nie zwrócił się o opinię o tej rodzinie." in page.text
-    assert parse(page.text).css_first("#requested_on").attributes["value"] == today().isoformat()
+    assert (
+        parse(page.text).css_first("#requested_on").attributes["value"] == local_today().isoformat()
+    )
     response = client.post(
         f"/families/{case.family.id}/opinions", data=request_data(), follow_redirects=False
     )

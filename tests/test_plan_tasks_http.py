@@ -3,14 +3,14 @@ JavaScript), and ticking tasks in place, by the assistant and by the family memb
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlmodel import Session, col, select
 from starlette.testclient import TestClient
 
 from pwa.domain import plan_tasks, plans
-from pwa.i18n import WARSAW
+from pwa.i18n import local_today
 from pwa.models import AuditEvent, Goal, Plan, PlanStatus, Task, TaskState
 from tests.conftest import reread
 from tests.factories_plans import (
@@ -27,10 +27,6 @@ HTMX = {"HX-Request": "true"}
 MODES = pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
 
 
-def today():  # type: ignore[no-untyped-def]
-    return datetime.now(WARSAW).date()
-
-
 @pytest.fixture
 def world(db: Session) -> PlanWorld:
     return plan_world(db)
@@ -40,7 +36,7 @@ def task_data(world: PlanWorld, **values: str) -> dict[str, str]:
     data = {
         "action": "Zapisać Kubę na basen",
         "owner": str(world.parent.id),
-        "due_on": (today() + timedelta(days=10)).isoformat(),
+        "due_on": (local_today() + timedelta(days=10)).isoformat(),
         "expected_effect": "Kuba pływa raz w tygodniu",
     }
     data.update(values)
@@ -284,7 +280,7 @@ def test_an_edit_from_a_stale_page_is_refused_with_the_message_in_the_row(
         db,
         actor=world.assistant,
         task_id=task.id,
-        due_on=(today() + timedelta(days=20)).isoformat(),
+        due_on=(local_today() + timedelta(days=20)).isoformat(),
     )
     db.commit()
     sign_in(world.assistant.user)
@@ -299,7 +295,7 @@ def test_an_edit_from_a_stale_page_is_refused_with_the_message_in_the_row(
 def test_the_due_date_changes_inline(client: TestClient, db: Session, sign_in, world: PlanWorld):
     plan, _goal, [task] = draft_plan(db, world)
     sign_in(world.assistant.user)
-    later = today() + timedelta(days=30)
+    later = local_today() + timedelta(days=30)
     response = client.post(
         f"/tasks/{task.id}/due",
         data={"due_on": later.isoformat(), "revision": str(task.revision), "plan_id": str(plan.id)},

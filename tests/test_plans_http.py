@@ -3,14 +3,14 @@ and their agreement on the phone, the history, the differences, and the printabl
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
 from pwa.domain import plans
-from pwa.i18n import WARSAW
+from pwa.i18n import local_today
 from pwa.models import (
     AgreementMethod,
     AuditEvent,
@@ -34,10 +34,6 @@ from tests.factories_plans import (
 from tests.html import inline_code, parse, text
 
 HTMX = {"HX-Request": "true"}
-
-
-def today():  # type: ignore[no-untyped-def]
-    return datetime.now(WARSAW).date()
 
 
 @pytest.fixture
@@ -154,7 +150,7 @@ def test_the_consultation_is_recorded_in_place(
 ):
     plan, _goal, _tasks = draft_plan(db, world)
     sign_in(world.assistant.user)
-    day = (today() - timedelta(days=1)).isoformat()
+    day = (local_today() - timedelta(days=1)).isoformat()
     response = client.post(
         f"/plans/{plan.id}/consultation",
         data={"consulted_on": day, "consulted_with": "Anna Socjalna", "remarks": "Bez uwag."},
@@ -178,7 +174,7 @@ def test_an_invalid_consultation_shows_polish_messages_and_saves_nothing(
     plan, _goal, _tasks = draft_plan(db, world)
     db.commit()
     sign_in(world.assistant.user)
-    tomorrow = (today() + timedelta(days=1)).isoformat()
+    tomorrow = (local_today() + timedelta(days=1)).isoformat()
     response = client.post(
         f"/plans/{plan.id}/consultation",
         data={"consulted_on": tomorrow, "consulted_with": " ", "remarks": ""},
@@ -207,7 +203,7 @@ def test_foster_care_coordination_is_offered_and_recorded_only_for_a_child_in_fo
     sign_in(world.assistant.user)
     page = client.get(f"/families/{world.family.id}/plan")
     assert parse(page.text).css_first("#draft form[action$='/foster-care']") is not None
-    day = today().isoformat()
+    day = local_today().isoformat()
     data = {"coordinator": "Jan Koordynator", "reference": "PZ/12/2026", "coordinated_on": day}
     response = client.post(f"/plans/{plan.id}/foster-care", data=data, follow_redirects=False)
     assert response.status_code == 303
@@ -241,7 +237,7 @@ def test_a_signed_paper_copy_puts_the_new_version_in_force(
     assert signers == ["", str(world.parent.id)]  # adults only: not the child
     response = client.post(
         f"/plans/{draft.id}/paper-agreement",
-        data={"signed_on": today().isoformat(), "member_id": str(world.parent.id)},
+        data={"signed_on": local_today().isoformat(), "member_id": str(world.parent.id)},
         headers=HTMX,
     )
     assert response.status_code == 204
@@ -290,7 +286,7 @@ def test_a_plan_without_tasks_cannot_be_agreed_and_says_why(
     sign_in(world.assistant.user)
     response = client.post(
         f"/plans/{plan.id}/paper-agreement",
-        data={"signed_on": today().isoformat(), "member_id": str(world.parent.id)},
+        data={"signed_on": local_today().isoformat(), "member_id": str(world.parent.id)},
         headers=HTMX,
     )
     assert response.status_code == 409
@@ -305,13 +301,15 @@ def test_a_plan_without_tasks_cannot_be_agreed_and_says_why(
 def test_the_family_sees_their_own_tasks_first_and_what_is_due_soon(
     client: TestClient, db: Session, sign_in, world: PlanWorld
 ):
-    far = today() + timedelta(days=40)
+    far = local_today() + timedelta(days=40)
     _plan, goal, tasks = agreed_plan(
         db,
         world,
         task_form(action="Zadzwonić do szkoły", due_on=far),
         task_form(world.parent, action="Zapisać Kubę na basen", due_on=far),
-        task_form(world.parent, action="Odebrać zaświadczenie", due_on=today() + timedelta(days=3)),
+        task_form(
+            world.parent, action="Odebrać zaświadczenie", due_on=local_today() + timedelta(days=3)
+        ),
     )
     saved = db.get(Plan, goal.plan_id)
     assert saved is not None
@@ -507,7 +505,7 @@ def test_the_printed_plan_has_no_navigation_and_has_lines_to_sign(
     saved = db.get(Plan, plan.id)
     assert saved is not None
     saved.consulted_with, saved.consultation_remarks = "Anna Socjalna", "Uwaga wewnętrzna"
-    saved.consulted_on = today() - timedelta(days=2)
+    saved.consulted_on = local_today() - timedelta(days=2)
     second_adult = make_member(db, world.family, relation=Relation.guardian, first_name="Jan")
     db.commit()
     sign_in(world.assistant.user)

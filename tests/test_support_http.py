@@ -4,13 +4,13 @@ coordinator, and the catalogue on the family's phone."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlmodel import Session, func, select
 from starlette.testclient import TestClient
 
-from pwa.i18n import WARSAW
+from pwa.i18n import local_today
 from pwa.models import CaseStatus, InstitutionContact, SupportRequest, SupportService
 from tests.conftest import reread
 from tests.factories_assessments import make_service
@@ -20,18 +20,14 @@ from tests.html import inline_code, parse, text
 HTMX = {"HX-Request": "true"}
 
 
-def today() -> date:
-    return datetime.now(WARSAW).date()
-
-
 @pytest.fixture
 def case(db: Session) -> Case:
-    return make_case(db, za_zyciem=True, work_started_on=today() - timedelta(days=60))
+    return make_case(db, za_zyciem=True, work_started_on=local_today() - timedelta(days=60))
 
 
 def contact_data(**values: str) -> dict[str, str]:
     data = {
-        "contact_on": today().isoformat(),
+        "contact_on": local_today().isoformat(),
         "kind": "school",
         "name": "Szkoła Podstawowa nr 1",
         "purpose": "Rozmowa z pedagogiem o frekwencji.",
@@ -75,7 +71,7 @@ def test_the_contacts_page_offers_the_kinds_of_institutions(
         "Szkoła", "Przedszkole", "Sąd", "Przychodnia lub poradnia", "Policja",
         "Zespół interdyscyplinarny", "Inna instytucja",
     ]  # fmt: skip
-    assert html.css_first("#contact_on").attributes["value"] == today().isoformat()
+    assert html.css_first("#contact_on").attributes["value"] == local_today().isoformat()
     assert "Nie zapisano jeszcze kontaktów z instytucjami." in response.text
 
 
@@ -149,7 +145,11 @@ def test_a_request_and_its_outcome_are_recorded_for_a_za_zyciem_family(
     assert options == ["Poradnia prawna (poradnictwo prawne)"]
     response = client.post(
         f"/families/{case.family.id}/support-requests",
-        data={"service_id": str(service.id), "requested_on": today().isoformat(), "outcome": ""},
+        data={
+            "service_id": str(service.id),
+            "requested_on": local_today().isoformat(),
+            "outcome": "",
+        },
         follow_redirects=False,
     )
     assert response.status_code == 303 and response.headers["location"].endswith("#support")
@@ -193,7 +193,7 @@ def test_other_families_have_no_support_section(client: TestClient, db: Session,
     assert parse(page.text).css_first("#support") is None
     response = client.post(
         f"/families/{case.family.id}/support-requests",
-        data={"service_id": str(service.id), "requested_on": today().isoformat()},
+        data={"service_id": str(service.id), "requested_on": local_today().isoformat()},
     )
     assert response.status_code == 409
     assert "„Za życiem”" in text(response.text, "[role=alert]")
@@ -205,7 +205,9 @@ def test_requests_stay_on_the_record_when_the_flag_is_taken_off(
 ):
     case = make_case(db, za_zyciem=False)
     service = make_service(db, case.centre, name="Poradnia prawna")
-    request = SupportRequest(family_id=case.family.id, service_id=service.id, requested_on=today())
+    request = SupportRequest(
+        family_id=case.family.id, service_id=service.id, requested_on=local_today()
+    )
     db.add(request)
     sign_in(case.assistant)
     page = parse(client.get(f"/families/{case.family.id}/contacts").text)
@@ -310,7 +312,11 @@ def test_a_za_zyciem_family_sees_the_catalogue_and_its_requests(
 ):
     requested = make_service(db, case.centre, name="Ośrodek rehabilitacji")
     make_service(db, case.centre, name="Wycofana usługa", is_active=False)
-    db.add(SupportRequest(family_id=case.family.id, service_id=requested.id, requested_on=today()))
+    db.add(
+        SupportRequest(
+            family_id=case.family.id, service_id=requested.id, requested_on=local_today()
+        )
+    )
     sign_in(case.parent_user)
     response = client.get("/family/support")
     assert response.status_code == 200 and inline_code(response.text) == []
@@ -334,7 +340,9 @@ def test_the_family_is_refused_every_cooperation_page(
     client: TestClient, db: Session, sign_in, case: Case
 ):
     service = make_service(db, case.centre)
-    request = SupportRequest(family_id=case.family.id, service_id=service.id, requested_on=today())
+    request = SupportRequest(
+        family_id=case.family.id, service_id=service.id, requested_on=local_today()
+    )
     db.add(request)
     db.flush()
     sign_in(case.parent_user)

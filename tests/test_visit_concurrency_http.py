@@ -13,7 +13,6 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,7 @@ from starlette.testclient import TestClient
 from pwa.app import create_app
 from pwa.domain import sessions
 from pwa.domain import visits as visit_rules
-from pwa.i18n import WARSAW
+from pwa.i18n import local_today
 from pwa.models import User, Visit
 from pwa.web.middleware import cookie_names
 from tests.conftest import csrf_token, make_settings, on_postgres
@@ -65,7 +64,7 @@ def clients(
 def visit_form(case: Case, visit_id: str) -> dict[str, Any]:
     return {
         "visit_id": visit_id,
-        "visit_date": datetime.now(WARSAW).date().isoformat(),
+        "visit_date": local_today().isoformat(),
         "starts_at": "10:00",
         "duration_minutes": "60",
         "place_kind": "home",

@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import Session, func, select
 from starlette.testclient import TestClient
 
-from pwa.i18n import WARSAW
+from pwa.i18n import WARSAW, local_today
 from pwa.models import (
     AuditEvent,
     Meeting,
@@ -34,10 +34,6 @@ HTMX = {"HX-Request": "true"}
 NOVEMBER_VISIT = date(2026, 11, 23)
 
 
-def today() -> date:
-    return datetime.now(WARSAW).date()
-
-
 @pytest.fixture
 def case(db: Session) -> Case:
     return make_case(db, case_number="AR.4011.7.2026", name="Kowalscy")
@@ -47,7 +43,7 @@ def visit_data(case: Case, **values: object) -> dict[str, object]:
     """A valid visit form as the browser posts it: today, 10:00, 90 minutes at home."""
     data: dict[str, object] = {
         "visit_id": str(uuid.uuid4()),
-        "visit_date": today().isoformat(),
+        "visit_date": local_today().isoformat(),
         "starts_at": "10:00",
         "duration_minutes": "90",
         "duration_other": "",
@@ -90,7 +86,7 @@ def test_the_visit_form_starts_today_now_with_a_new_visit_id_each_time(
         parse(r.text).css_first("input[name=visit_id]").attributes["value"] for r in (first, second)
     ]
     assert ids[0] != ids[1] and all(uuid.UUID(str(i)).version == 4 for i in ids)
-    assert html.css_first("#visit_date").attributes["value"] == today().isoformat()
+    assert html.css_first("#visit_date").attributes["value"] == local_today().isoformat()
     hours, minutes = str(html.css_first("#starts_at").attributes["value"]).split(":")
     assert 0 <= int(hours) < 24 and int(minutes) % 5 == 0
     quick = [n.attributes["value"] for n in html.css("input[name=duration_minutes]")]
@@ -119,7 +115,7 @@ def test_a_recorded_visit_is_stored_and_the_diary_says_it_was_saved(
     data = visit_data(case, present_others="pedagog szkolny")
     response = client.post(f"/families/{case.family.id}/visits", data=data, follow_redirects=False)
     assert response.status_code == 303
-    assert response.headers["location"] == diary_url(case, today(), saved=True)
+    assert response.headers["location"] == diary_url(case, local_today(), saved=True)
     reread(db)
     visit = db.get(Visit, uuid.UUID(str(data["visit_id"])))
     assert visit is not None and visit.author_id == case.assistant.id
@@ -143,7 +139,7 @@ def test_ticked_tasks_are_done_and_the_next_meeting_is_booked(
 ):
     ticked, untouched = make_plan(db, case.family, tasks=2)
     sign_in(case.assistant)
-    next_day = today() + timedelta(days=7)
+    next_day = local_today() + timedelta(days=7)
     data = visit_data(
         case, done_task_ids=[str(ticked.id)], next_meeting_date=next_day.isoformat(),
         next_meeting_time="09:30",
@@ -182,7 +178,7 @@ def test_the_same_visit_posted_twice_is_stored_once_and_answered_alike(
         )
         for _ in range(2)
     ]  # fmt: skip
-    expected = diary_url(case, today(), saved=True)
+    expected = diary_url(case, local_today(), saved=True)
     if headers:
         assert [a.status_code for a in answers] == [204, 204]
         assert [a.headers["hx-redirect"] for a in answers] == [expected, expected]
@@ -213,7 +209,7 @@ def test_an_invalid_visit_is_refused_with_a_polish_message_and_nothing_is_stored
     sign_in(case.assistant)
     values = dict(change)
     if values.get("visit_date") == "tomorrow":
-        values["visit_date"] = (today() + timedelta(days=1)).isoformat()
+        values["visit_date"] = (local_today() + timedelta(days=1)).isoformat()
     if values.get("present_member_ids") == "stranger":
         values["present_member_ids"] = [str(case.parent.id), str(stranger.id)]
     data = visit_data(case, **values)
@@ -275,7 +271,7 @@ def test_the_family_never_opens_a_visits_staff_page(
 def _recent_visit(db: Session, case: Case) -> Visit:
     """A visit recorded an hour ago (within the centre's 48-hour window)."""
     return make_visit(
-        db, case.family, case.assistant, present=(case.parent,), visit_date=today(),
+        db, case.family, case.assistant, present=(case.parent,), visit_date=local_today(),
         created_at=datetime.now(WARSAW) - timedelta(hours=1), notes="Pierwsza wersja",
     )  # fmt: skip
 
@@ -455,7 +451,7 @@ def test_a_malformed_month_shows_the_current_month(
     sign_in(case.assistant)
     page = client.get(f"/families/{case.family.id}/diary?month=2026-13")
     assert page.status_code == 200
-    assert parse(page.text).css_first("#month").attributes["value"] == f"{today():%Y-%m}"
+    assert parse(page.text).css_first("#month").attributes["value"] == f"{local_today():%Y-%m}"
 
 
 # --- the family's side ----------------------------------------------------------------------

@@ -15,7 +15,6 @@ import time
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -25,6 +24,7 @@ from sqlmodel import Session, col, select
 from pwa.cli import migrate
 from pwa.db import make_engine, unit_of_work
 from pwa.domain import sessions
+from pwa.i18n import local_today
 from pwa.models import Role, User
 from pwa.settings import Settings
 from pwa.web.middleware import cookie_names
@@ -70,9 +70,9 @@ def prepare(database_url: str, var_dir: Path, *, city: float = 0.0, demo: bool =
     engine = make_engine(database_url)
     with unit_of_work(engine) as db:
         if city:
-            load_city_data(db, today=date.today(), scale=city)
+            load_city_data(db, today=local_today(), scale=city)
         if demo:
-            load_demo_data(db, today=date.today())
+            load_demo_data(db, today=local_today())
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(sa.text("ANALYZE"))

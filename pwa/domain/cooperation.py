@@ -22,8 +22,8 @@ from sqlmodel import Session, col, select
 from pwa.domain import audit, support_catalogue
 from pwa.domain.actors import Actor
 from pwa.domain.errors import Conflict
-from pwa.domain.members import FormErrors, local_today, parse_enum, staff_family
-from pwa.i18n import format_date, lazy
+from pwa.domain.members import FormErrors, parse_enum, staff_family
+from pwa.i18n import format_date, lazy, local_today
 from pwa.i18n import gettext as _
 from pwa.models import CaseStatus, Family, InstitutionContact, SupportService, User, utcnow
 

@@ -36,13 +36,12 @@ from pwa.domain.intake_rules import (
 from pwa.domain.members import (
     FormErrors,
     checked,
-    local_today,
     lock_family,
     parse_enum,
     require_coordinator,
     staff_family,
 )
-from pwa.i18n import format_date
+from pwa.i18n import format_date, local_today
 from pwa.i18n import gettext as _
 from pwa.models import (
     Assessment,

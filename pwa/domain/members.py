@@ -20,8 +20,8 @@ from pwa.domain import audit, policy
 from pwa.domain.actors import Actor
 from pwa.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from pwa.domain.policy import Access
-from pwa.i18n import WARSAW
 from pwa.i18n import gettext as _
+from pwa.i18n import local_today
 from pwa.models import Centre, Family, FamilyMember, Relation, Role, utcnow
 
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,24}$")
@@ -105,10 +105,6 @@ def parse_id(value: str) -> uuid.UUID | None:
         return uuid.UUID(value.strip())
     except ValueError:
         return None
-
-
-def local_today(now: datetime) -> date:
-    return now.astimezone(WARSAW).date()
 
 
 # --- access ---------------------------------------------------------------------------------

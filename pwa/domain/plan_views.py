@@ -19,7 +19,7 @@ from pwa.domain import audit, caseload, policy
 from pwa.domain.actors import Actor
 from pwa.domain.errors import NotFound
 from pwa.domain.policy import Access
-from pwa.i18n import to_local
+from pwa.i18n import local_today
 from pwa.models import (
     AgreementMethod,
     Centre,
@@ -33,7 +33,6 @@ from pwa.models import (
     Task,
     TaskState,
     User,
-    utcnow,
 )
 
 DUE_SOON = timedelta(days=14)
@@ -282,7 +281,7 @@ class FamilyPlanView:
 
 def family_view(db: Session, *, actor: Actor, today: date | None = None) -> FamilyPlanView:
     """The plan page of a signed-in family member (audited as a read)."""
-    today = today or to_local(utcnow()).date()
+    today = today or local_today()
     if actor.user.family_id is None:
         raise NotFound
     family = policy.get_family(db, actor=actor, family_id=actor.user.family_id, need=Access.shared)

@@ -4,7 +4,6 @@ assessment, and the end of the work with its final assessment (staff only)."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Any
 
 from starlette.requests import Request
@@ -16,19 +15,14 @@ from pwa.domain.actors import Actor
 from pwa.domain.assessments import AREAS, AssessmentForm, GoalProgressForm
 from pwa.domain.errors import Conflict, Invalid
 from pwa.domain.lifecycle import EndWorkForm
-from pwa.i18n import to_local
-from pwa.models import AssessmentKind, Recommendation, Role, utcnow
+from pwa.i18n import local_today
+from pwa.models import AssessmentKind, Recommendation, Role
 from pwa.web.auth import require_actor
 from pwa.web.forms import path_uuid
 from pwa.web.render import redirect, render
 
 STAFF = (Role.assistant, Role.coordinator)
 END_FIELDS = ("reason", "ended_on", "detail")
-
-
-def today() -> date:
-    """The day it is in Warsaw."""
-    return to_local(utcnow()).date()
 
 
 async def posted(request: Request) -> dict[str, str]:
@@ -80,7 +74,7 @@ def _form_page(
 ) -> Response:
     view = assessment_views.form_view(
         request.state.db, actor=actor, family_id=path_uuid(request, "family_id"), kind=kind,
-        today=today(),
+        today=local_today(),
     )  # fmt: skip
     context: dict[str, Any] = {
         "view": view,
@@ -99,7 +93,10 @@ def _form_page(
 async def assessment_history(request: Request) -> Response:
     actor = require_actor(request, *STAFF)
     history = assessment_views.assessment_history(
-        request.state.db, actor=actor, family_id=path_uuid(request, "family_id"), today=today()
+        request.state.db,
+        actor=actor,
+        family_id=path_uuid(request, "family_id"),
+        today=local_today(),
     )
     context = {
         "history": history,
@@ -114,7 +111,7 @@ async def new_assessment(request: Request) -> Response:
     family_id = path_uuid(request, "family_id")
     if request.method == "GET":
         kind = _kind(request)
-        values = {"assessed_on": today().isoformat(), "kind": kind.value}
+        values = {"assessed_on": local_today().isoformat(), "kind": kind.value}
         return _form_page(request, actor, kind=kind, template="assessments/new.html", values=values)
     values = await posted(request)
     kind = _kind(request, values)
@@ -148,7 +145,7 @@ async def end_work_with_assessment(request: Request) -> Response:
     template = "assessments/end_work.html"
     final = AssessmentKind.final
     if request.method == "GET":
-        values = {"ended_on": today().isoformat()}
+        values = {"ended_on": local_today().isoformat()}
         return _form_page(request, actor, kind=final, template=template, values=values)
     values = await posted(request)
     end = EndWorkForm(**{name: values.get(name, "") for name in END_FIELDS})

@@ -15,8 +15,8 @@ from pwa.domain.actors import Actor
 from pwa.domain.cooperation import ContactForm
 from pwa.domain.errors import Conflict, DomainError, Invalid, NotFound
 from pwa.domain.support_catalogue import SupportRequestForm
-from pwa.i18n import to_local
-from pwa.models import Role, SupportRequest, utcnow
+from pwa.i18n import local_today
+from pwa.models import Role, SupportRequest
 from pwa.web.auth import require_actor
 from pwa.web.forms import form_fields, path_uuid
 from pwa.web.render import redirect, render
@@ -25,10 +25,6 @@ STAFF = (Role.assistant, Role.coordinator)
 CONTACT_FIELDS = ("contact_on", "kind", "name", "purpose", "outcome")
 REQUEST_FIELDS = ("service_id", "requested_on", "outcome")
 PAGE = "cooperation/index.html"
-
-
-def _today() -> str:
-    return to_local(utcnow()).date().isoformat()
 
 
 def _page(
@@ -46,8 +42,8 @@ def _page(
         "found": found,
         "family": found.family,
         "kinds": cooperation.institution_choices(),
-        "contact": {"contact_on": _today()},
-        "support": {"requested_on": _today()},
+        "contact": {"contact_on": local_today().isoformat()},
+        "support": {"requested_on": local_today().isoformat()},
         "form": form,
         "errors": error.errors if isinstance(error, Invalid) else {},
         "message": error.message if error is not None and not isinstance(error, Invalid) else "",

@@ -21,8 +21,8 @@ from pwa.domain import caseload, cases, homes, lifecycle, policy, timeline
 from pwa.domain.actors import Actor
 from pwa.domain.errors import Conflict, DomainError, Invalid, NotFound
 from pwa.domain.members import MemberForm
-from pwa.i18n import to_local
-from pwa.models import CaseStatus, Centre, ConsentForm, Family, Relation, Role, utcnow
+from pwa.i18n import local_today
+from pwa.models import CaseStatus, Centre, ConsentForm, Family, Relation, Role
 from pwa.web.auth import require_actor
 from pwa.web.forms import form_fields, path_uuid
 from pwa.web.middleware import KEEP_CHANGES_ON_ERROR
@@ -61,10 +61,6 @@ SECTIONS = {
 
 def family_url(family_id: uuid.UUID, done: str = "") -> str:
     return f"/families/{family_id}" + (f"?done={done}" if done else "")
-
-
-def local_today_iso() -> str:
-    return to_local(utcnow()).date().isoformat()
 
 
 # --- the family's page, whole or with one failed form -------------------------------------
@@ -143,7 +139,7 @@ def family_page(
         ],
         "relations": list(Relation),
         "consent_forms": list(ConsentForm),
-        "today": local_today_iso(),
+        "today": local_today().isoformat(),
         "done": done if done in DONE and status_code == 200 else "",
         "problem": problem,
     }
@@ -187,7 +183,7 @@ def _referral_form(sent: Mapping[str, str]) -> cases.ReferralForm:
 def _blank_referral() -> cases.ReferralForm:
     blank = MemberForm(first_name="", last_name="", relation="")
     fields = dict.fromkeys(REFERRAL_FIELDS, "")
-    fields["referred_on"] = local_today_iso()
+    fields["referred_on"] = local_today().isoformat()
     return cases.ReferralForm(**fields, members=(blank,) * MEMBER_ROWS)
 
 

@@ -17,8 +17,8 @@ from starlette.routing import Route
 from pwa.domain import intake, lifecycle
 from pwa.domain.actors import Actor
 from pwa.domain.errors import Conflict, DomainError, Invalid
-from pwa.i18n import to_local
-from pwa.models import ConsentForm, Relation, Role, TeamDecisionKind, utcnow
+from pwa.i18n import local_today
+from pwa.models import ConsentForm, Relation, Role, TeamDecisionKind
 from pwa.web.auth import require_actor
 from pwa.web.forms import form_fields, path_uuid
 from pwa.web.middleware import KEEP_CHANGES_ON_ERROR
@@ -52,10 +52,6 @@ def intake_url(family_id: uuid.UUID, done: str = "") -> str:
     return f"/families/{family_id}/intake" + (f"?done={done}" if done else "")
 
 
-def _today() -> str:
-    return to_local(utcnow()).date().isoformat()
-
-
 def _page(
     request: Request,
     actor: Actor,
@@ -75,7 +71,7 @@ def _page(
         db.rollback()
         setattr(request.state, KEEP_CHANGES_ON_ERROR, True)
     view = intake.intake_view(db, actor=actor, family_id=family_id)
-    today = _today()
+    today = local_today().isoformat()
     done = request.query_params.get("done", "")
     defaults: dict[str, dict[str, str]] = {
         "decision": {"met_on": today},

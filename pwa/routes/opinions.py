@@ -3,7 +3,6 @@ marking it final, superseding a final one, and the printable A4 view (staff only
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from starlette.requests import Request
@@ -14,8 +13,8 @@ from pwa.domain import opinions
 from pwa.domain.actors import Actor
 from pwa.domain.errors import Conflict, DomainError, Invalid
 from pwa.domain.opinions import OpinionEditForm, OpinionRequestForm
-from pwa.i18n import to_local
-from pwa.models import Role, utcnow
+from pwa.i18n import local_today
+from pwa.models import Role
 from pwa.web.auth import require_actor
 from pwa.web.forms import form_fields, path_uuid
 from pwa.web.render import redirect, render
@@ -23,11 +22,6 @@ from pwa.web.render import redirect, render
 STAFF = (Role.assistant, Role.coordinator)
 REQUEST_FIELDS = ("court", "case_reference", "requested_on", "deadline")
 EDIT_FIELDS = (*REQUEST_FIELDS, "body")
-
-
-def today() -> date:
-    """The day it is in Warsaw."""
-    return to_local(utcnow()).date()
 
 
 def _family_page(
@@ -45,7 +39,7 @@ def _family_page(
     context: dict[str, Any] = {
         "found": found,
         "family": found.family,
-        "values": values or {"requested_on": today().isoformat()},
+        "values": values or {"requested_on": local_today().isoformat()},
         "errors": errors or {},
         "message": message,
         "status_label": opinions.status_label,
@@ -165,7 +159,7 @@ async def print_opinion(request: Request) -> Response:
     view = opinions.get_opinion(
         request.state.db, actor=actor, opinion_id=path_uuid(request, "opinion_id"), printing=True
     )
-    return render(request, "opinions/print.html", {"view": view, "today": today()})
+    return render(request, "opinions/print.html", {"view": view, "today": local_today()})
 
 
 routes = [

@@ -10,7 +10,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from starlette.requests import Request
@@ -21,8 +20,8 @@ from pwa.domain import intake, intake_rules, plan_agreement, plan_diff, plan_vie
 from pwa.domain.actors import Actor
 from pwa.domain.errors import Conflict, DomainError, Invalid
 from pwa.domain.plan_views import PlanContents, StaffPlanView
-from pwa.i18n import to_local
-from pwa.models import Family, GoalArea, PlanStatus, Relation, Role, utcnow
+from pwa.i18n import local_today
+from pwa.models import Family, GoalArea, PlanStatus, Relation, Role
 from pwa.web.auth import require_actor
 from pwa.web.forms import form_fields, path_uuid
 from pwa.web.htmx import HtmxDetails
@@ -31,11 +30,6 @@ from pwa.web.render import redirect, render
 STAFF = (Role.assistant, Role.coordinator)
 STAFF_PAGE = "plans/show.html"
 FAMILY_PAGE = "plans/family.html"
-
-
-def today() -> date:
-    """The day it is in Warsaw (deadlines are days of the family's calendar)."""
-    return to_local(utcnow()).date()
 
 
 def plan_url(family_id: uuid.UUID, anchor: str = "") -> str:
@@ -108,7 +102,7 @@ def staff_context(view: StaffPlanView, **extra: object) -> dict[str, Any]:
         "members": view.members,
         "adults": [m for m in view.members if m.relation is not Relation.child and m.in_household],
         "areas": list(GoalArea),
-        "today": today(),
+        "today": local_today(),
         "form_key": "",
         "errors": {},
         "values": {},
@@ -257,10 +251,10 @@ def family_page(
     **extra: object,
 ) -> Response:
     """The family's plan page, or one block of it (a task row, the agreement)."""
-    view = plan_views.family_view(request.state.db, actor=actor, today=today())
+    view = plan_views.family_view(request.state.db, actor=actor, today=local_today())
     context: dict[str, Any] = {
         "view": view,
-        "today": today(),
+        "today": local_today(),
         "agreed": request.query_params.get("agreed") == "1",
         "message": "",
         "message_for": "",

@@ -7,15 +7,16 @@ member, so a family member's tick of it is allowed; the staff's edits make a new
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from pwa.i18n import local_today
 from pwa.models import Role
 from tests.authz.rules import ANY_STAFF, Rule, Scope
 
 FAMILY = frozenset({Role.family})
 EVERYONE_SIGNED_IN = frozenset(Role)
-SOON = (date.today() + timedelta(days=30)).isoformat()
-YESTERDAY = (date.today() - timedelta(days=1)).isoformat()
+SOON = (local_today() + timedelta(days=30)).isoformat()
+YESTERDAY = (local_today() - timedelta(days=1)).isoformat()
 TASK = {
     "action": "Odebrać zaświadczenie",
     "owner": "{parent_id}",

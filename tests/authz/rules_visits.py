@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from pwa.i18n import WARSAW
+from pwa.i18n import local_today
 from pwa.models import Role
 from tests.authz.rules import ANY_STAFF, COORDINATOR, EVERYONE, Rule, Scope
 
 FAMILY = frozenset({Role.family})
 ASSISTANT = frozenset({Role.assistant})
 NOBODY: frozenset[Role] = frozenset()
-TODAY = datetime.now(WARSAW).date()
+TODAY = local_today()
 
 VISIT = {
     # The world's spare session id differs for each role and scenario: each permitted post

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from sqlmodel import Session
 
 from pwa.domain import invitations, sessions
+from pwa.i18n import local_today
 from pwa.models import (
     Assessment,
     AssessmentKind,
@@ -96,14 +97,14 @@ def _family_with_record(db: Session, centre: Centre, assistant: User, n: int) ->
         goal_id=goal.id,
         action="Odprowadzać Olę do szkoły",
         owner_member_id=parent.id,
-        due_on=date.today() + timedelta(days=7),
+        due_on=local_today() + timedelta(days=7),
         expected_effect="Ola nie opuszcza lekcji",
     )
     visit = Visit(
         id=uuid.uuid4(),
         family_id=family.id,
         author_id=assistant.id,
-        visit_date=date.today() - timedelta(days=1),
+        visit_date=local_today() - timedelta(days=1),
         starts_at=time(10, 0),
         duration_minutes=60,
         place_kind=PlaceKind.home,
@@ -118,7 +119,7 @@ def _family_with_record(db: Session, centre: Centre, assistant: User, n: int) ->
     assessment = Assessment(
         family_id=family.id,
         kind=AssessmentKind.periodic,
-        assessed_on=date.today() - timedelta(days=30),
+        assessed_on=local_today() - timedelta(days=30),
         author_id=assistant.id,
     )
     opinion = CourtOpinion(
@@ -126,17 +127,17 @@ def _family_with_record(db: Session, centre: Centre, assistant: User, n: int) ->
         author_id=assistant.id,
         court="Sąd Rejonowy",
         case_reference="III Nsm 1/26",
-        requested_on=date.today(),
-        deadline=date.today() + timedelta(days=14),
+        requested_on=local_today(),
+        deadline=local_today() + timedelta(days=14),
     )
     contact = InstitutionContact(
-        family_id=family.id, author_id=assistant.id, contact_on=date.today(), institution="Szkoła"
+        family_id=family.id, author_id=assistant.id, contact_on=local_today(), institution="Szkoła"
     )
     service = SupportService(centre_id=centre.id, category=SupportCategory.legal, name="Porady")
     db.add_all([task, visit, meeting, assessment, opinion, contact, service])
     db.flush()
     support_request = SupportRequest(
-        family_id=family.id, service_id=service.id, requested_on=date.today()
+        family_id=family.id, service_id=service.id, requested_on=local_today()
     )
     db.add(support_request)
     issued = invitations.issue(

@@ -10,7 +10,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -27,6 +26,7 @@ from sqlmodel import Session
 
 from pwa.app import create_app
 from pwa.domain.demo_data import load_demo_data
+from pwa.i18n import local_today
 from tests.conftest import make_settings
 
 CHROMIUM = "/usr/bin/chromium"
@@ -68,7 +68,7 @@ class LiveServer:
 @pytest.fixture
 def live_server(database_url: str, tmp_path: Path, db: Session) -> Iterator[LiveServer]:
     """The app with the demo centre, served on http://localhost:PORT in a background thread."""
-    load_demo_data(db, today=date.today())
+    load_demo_data(db, today=local_today())
     db.commit()
     port = _free_port()
     base_url = f"http://localhost:{port}"

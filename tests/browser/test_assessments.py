@@ -5,13 +5,14 @@ assistant writes an overdue assessment and an opinion and prints it (an A4 scree
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import Session
 
 from pwa.domain.demo_data import COURT_CASE, OVERDUE, ZA_ZYCIEM, demo_id
+from pwa.i18n import local_today
 from pwa.models import User
 from tests.browser.conftest import check_page
 
@@ -47,7 +48,7 @@ def test_an_assistant_writes_an_assessment_and_an_opinion_and_prints_it(page: Pa
     expect(page.locator("[role=status]")).to_be_visible()
     check_page(page)
     page.locator(".list-item .item-title a").first.click()
-    expect(page.locator("h1")).to_contain_text(date.today().strftime("%d.%m.%Y"))
+    expect(page.locator("h1")).to_contain_text(local_today().strftime("%d.%m.%Y"))
     check_page(page)
 
     # The court asks about the family of the court case: a draft from the record, completed,
@@ -57,8 +58,8 @@ def test_an_assistant_writes_an_assessment_and_an_opinion_and_prints_it(page: Pa
     check_page(page)
     page.fill("#court", "Sąd Rejonowy w Kłodzku, III Wydział Rodzinny i Nieletnich")
     page.fill("#case_reference", "III Nsm 301/26")
-    page.fill("#requested_on", (date.today() - timedelta(days=2)).isoformat())
-    page.fill("#deadline", (date.today() + timedelta(days=12)).isoformat())
+    page.fill("#requested_on", (local_today() - timedelta(days=2)).isoformat())
+    page.fill("#deadline", (local_today() + timedelta(days=12)).isoformat())
     page.locator("#request-form button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/opinions/[0-9a-f-]{36}$"))
     body = page.locator("#body")

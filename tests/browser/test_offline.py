@@ -9,7 +9,6 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from sqlmodel import Session, col, select
 from pwa import i18n
 from pwa.app import create_app
 from pwa.domain.demo_data import load_demo_data
+from pwa.i18n import local_today
 from pwa.models import Task, TaskState, Visit
 from tests.browser.conftest import LiveServer, check_page
 from tests.browser.conftest import _free_port as free_port
@@ -63,7 +63,7 @@ def live_server(
     database_url: str, tmp_path: Path, db: Session, latency: Latency
 ) -> Iterator[LiveServer]:
     """The demo app on localhost, as in conftest, behind the (usually zero) latency."""
-    load_demo_data(db, today=date.today())
+    load_demo_data(db, today=local_today())
     db.commit()
     port = free_port()
     base_url = f"http://localhost:{port}"
@@ -151,7 +151,7 @@ def test_fifty_entries_survive_a_flapping_network_exactly_once(
     page.goto("/outbox")
     context.set_offline(True)
     visit_ids = page.evaluate(
-        PUT_VISITS, [str(family.id), ITEMS_IN_FLAP_TEST, date.today().isoformat()]
+        PUT_VISITS, [str(family.id), ITEMS_IN_FLAP_TEST, local_today().isoformat()]
     )
     assert outbox_size(page) == ITEMS_IN_FLAP_TEST
 
@@ -253,7 +253,7 @@ def test_a_refused_visit_opens_in_its_form_and_the_corrected_one_replaces_it(
     page.goto("/outbox")
     context.set_offline(True)
     # A date in the future: the server refuses it (422) with its message.
-    [visit_id] = put_visits(page, family, 1, day=date.today().replace(year=date.today().year + 1))
+    [visit_id] = put_visits(page, family, 1, day=local_today().replace(year=local_today().year + 1))
     context.set_offline(False)
     wait_until_refused(page, 1)
     page.reload()
@@ -264,7 +264,7 @@ def test_a_refused_visit_opens_in_its_form_and_the_corrected_one_replaces_it(
     row.get_by_role("link", name=pl("Open the form")).click()
     expect(page.locator("input[name=visit_id]")).to_have_value(visit_id)
     expect(page.locator("textarea[name=notes]")).to_have_value("Wizyta nr 1")
-    page.locator("input[name=visit_date]").fill(date.today().isoformat())
+    page.locator("input[name=visit_date]").fill(local_today().isoformat())
     page.locator("#visit-form button[type=submit]").click()
     page.wait_for_url("**/diary?month=*&saved=1")
     assert visits_with_ids(engine, [visit_id]) == {visit_id: 1}
@@ -279,7 +279,7 @@ def test_entries_wait_for_their_own_user_and_never_go_out_under_another(
     wait_for_service_worker(page)
     page.goto("/outbox")
     context.set_offline(True)
-    [visit_id] = put_visits(page, family, 1, day=date.today())
+    [visit_id] = put_visits(page, family, 1, day=local_today())
     context.clear_cookies(name=SESSION_COOKIE)  # the session ended while offline
     context.set_offline(False)
     assert page.evaluate(REPLAY_AND_WAIT)["sent"] == 0
@@ -302,7 +302,7 @@ def test_signing_out_with_unsent_visits_warns_and_then_leaves_nothing_on_the_pho
     wait_for_service_worker(page)
     page.goto("/account")
     context.set_offline(True)
-    put_visits(page, family, 2, day=date.today().replace(year=date.today().year + 1))
+    put_visits(page, family, 2, day=local_today().replace(year=local_today().year + 1))
     context.set_offline(False)
     wait_until_refused(page, 2)  # refused: they stay
     with i18n.use_locale("pl"):
@@ -341,7 +341,7 @@ def test_an_update_of_the_service_worker_keeps_the_outbox(
     wait_for_service_worker(page)
     page.goto("/outbox")
     context.set_offline(True)
-    ids = put_visits(page, family, 2, day=date.today().replace(year=date.today().year + 1))
+    ids = put_visits(page, family, 2, day=local_today().replace(year=local_today().year + 1))
     context.set_offline(False)
     wait_until_refused(page, 2)
     before = page.evaluate("AsystaOutbox.list()")

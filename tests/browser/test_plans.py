@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlmodel import Session, col, select
 
-from pwa.i18n import WARSAW
+from pwa.i18n import local_today
 from pwa.models import Assignment, Plan, PlanStatus, Role, User
 from tests.browser.conftest import PHONE, RECORD_CSP_VIOLATIONS, LiveServer, check_page
 from tests.conftest import reread
@@ -62,7 +62,7 @@ def test_the_assistant_builds_a_version_the_family_agrees_to_and_both_tick_tasks
     member_user = _family_member_of_katarzyna(db)
     family_id = member_user.family_id
     plan_url = f"/families/{family_id}/plan"
-    due = (datetime.now(WARSAW).date() + timedelta(days=5)).isoformat()
+    due = (local_today() + timedelta(days=5)).isoformat()
 
     # The assistant: the plan in force (version 1), and a new version built inline.
     _sign_in(page, ASSISTANT)
@@ -107,7 +107,7 @@ def test_the_assistant_builds_a_version_the_family_agrees_to_and_both_tick_tasks
     expect(card.locator("li.task-row")).to_have_count(2)
     expect(card.locator(".goal-progress")).to_contain_text("Wykonane: 0 z 2")
 
-    later = (datetime.now(WARSAW).date() + timedelta(days=9)).isoformat()
+    later = (local_today() + timedelta(days=9)).isoformat()
     row.locator(".due-form input[type=date]").fill(later)
     row.locator(".due-form").get_by_role("button").click()
     expect(row.locator(".task-facts")).to_contain_text(

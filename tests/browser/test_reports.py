@@ -3,11 +3,12 @@ the htmx month switch, the retention page and the public accessibility statement
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from pwa.i18n import local_today
 from tests.browser.conftest import DESKTOP, check_page
 
 pytestmark = pytest.mark.browser
@@ -31,7 +32,7 @@ def test_the_assistants_monthly_report_with_its_chart(page: Page, sign_in_as):
 def test_switching_the_month_swaps_the_report_in_place(page: Page, sign_in_as):
     sign_in_as("Katarzyna Wiśniewska — asystentka rodziny")
     page.goto("/reports/monthly")
-    previous = (date.today().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    previous = (local_today().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
     page.locator("#report-month").fill(previous)
     page.get_by_role("button", name="Pokaż").click()
     expect(page).to_have_url(f"{page.url.split('/reports')[0]}/reports/monthly?month={previous}")
@@ -42,7 +43,7 @@ def test_switching_the_month_swaps_the_report_in_place(page: Page, sign_in_as):
 def test_the_coordinators_reports_and_retention_pages(page: Page, sign_in_as):
     sign_in_as("Anna Nowak — koordynatorka")
     page.goto("/reports/yearly")
-    expect(page.locator("caption#report-year")).to_contain_text(str(date.today().year))
+    expect(page.locator("caption#report-year")).to_contain_text(str(local_today().year))
     assert page.locator("svg.chart-columns rect.chart-bar").count() == 12
     check_page(page)
     page.goto("/reports/monthly")
