@@ -539,6 +539,8 @@ class CaseEvent(SQLModel, table=True):
         default=None, sa_type=_enum_type(CaseStatus), nullable=True
     )
     to_status: CaseStatus = _enum(CaseStatus)
+    # Why the work ended (an end of work only); `reason` keeps the words given with it.
+    end_reason: EndReason | None = Field(default=None, sa_type=_enum_type(EndReason), nullable=True)
     reason: str = _long_text()
     by_user_id: uuid.UUID | None = _fk("user.id", nullable=True)
 

@@ -71,15 +71,23 @@ def assign(
     return row
 
 
+def end_reason(status: CaseStatus, reason: str) -> EndReason | None:
+    """A step's end reason: an "ended" step's reason starts with its code ("goals_met: …")."""
+    return EndReason(reason.partition(":")[0]) if status is CaseStatus.ended else None
+
+
 def history(db: Session, family: Family, *steps: tuple[CaseStatus, date, str]) -> list[CaseEvent]:
     """The family's CaseEvents, one a step (state, day, reason), recorded in that order;
     the family's own fields follow, as the life cycle would leave them."""
     events, before = [], None
-    for k, (status, day, reason) in enumerate(steps):
+    for k, (status, day, words) in enumerate(steps):
+        why = end_reason(status, words)
+        reason = words.partition(": ")[2] if why else words
         events.append(
             CaseEvent(
                 family_id=family.id, at=warsaw(day.year, day.month, day.day, 12, k),
                 on_date=day, from_status=before, to_status=status, reason=reason,
+                end_reason=why,
             )
         )  # fmt: skip
         before = status
@@ -88,8 +96,7 @@ def history(db: Session, family: Family, *steps: tuple[CaseStatus, date, str]) -
         elif status is CaseStatus.active:
             family.work_started_on = day
         elif status is CaseStatus.ended:
-            code = reason.partition(":")[0]
-            family.ended_on, family.end_reason = day, EndReason(code)
+            family.ended_on, family.end_reason = day, why
         elif status is CaseStatus.closed:
             family.closed_on = day
     family.status = before or family.status

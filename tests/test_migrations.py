@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -12,11 +13,13 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy.engine import make_url
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
 from pwa.cli import alembic_config
 from pwa.db import make_engine
+from pwa.models import CaseStatus
 from tests.conftest import POSTGRES_URL
+from tests.factories import make_centre, make_family
 
 
 @pytest.fixture
@@ -62,3 +65,52 @@ def test_downgrade_and_upgrade_round_trip(empty_database_url: str):
     assert remaining == set()
     command.upgrade(config, "head")
     assert _differences(empty_database_url) == []
+
+
+def test_0004_moves_the_end_reason_out_of_the_event_text_and_back(empty_database_url: str):
+    config = alembic_config(empty_database_url)
+    command.upgrade(config, "0003")
+    engine = make_engine(empty_database_url)
+    with Session(engine) as db:  # centre and family are the same at 0003 and now
+        family_id = make_family(db, make_centre(db), status=CaseStatus.ended).id
+        db.commit()
+    events = {
+        "goals": ("ended", "goals_met: Rodzina radzi sobie sama."),
+        "moved": ("ended", "moved_away"),
+        "words": ("ended", "Zakończono: bez kodu."),
+        "referred": ("referred", "other: zgłoszenie"),
+    }
+    ids = {name: uuid.uuid4() for name in events}
+    table = sa.table(
+        "caseevent",
+        *(sa.column(name, sa.Uuid()) for name in ("id", "family_id")),
+        sa.column("at", sa.DateTime()),
+        sa.column("on_date", sa.Date()),
+        *(sa.column(name, sa.String()) for name in ("to_status", "reason", "end_reason")),
+    )
+    with engine.begin() as connection:
+        for name, (to_status, reason) in events.items():
+            connection.execute(
+                table.insert().values(
+                    id=ids[name], family_id=family_id, at=datetime(2026, 11, 23, 12),
+                    on_date=date(2026, 11, 23), to_status=to_status, reason=reason,
+                )
+            )  # fmt: skip
+
+    def rows(*names: str) -> dict[str, tuple[object, ...]]:
+        with engine.connect() as connection:
+            found = connection.execute(sa.select(table.c.id, *(table.c[n] for n in names))).all()
+        by_id = {row[0]: tuple(row[1:]) for row in found}
+        return {name: by_id[ids[name]] for name in ids}
+
+    before = rows("reason")
+    command.upgrade(config, "0004")
+    assert rows("end_reason", "reason") == {
+        "goals": ("goals_met", "Rodzina radzi sobie sama."),
+        "moved": ("moved_away", ""),
+        "words": (None, "Zakończono: bez kodu."),
+        "referred": (None, "other: zgłoszenie"),
+    }
+    command.downgrade(config, "0003")
+    assert rows("reason") == before
+    engine.dispose()

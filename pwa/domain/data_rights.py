@@ -32,7 +32,6 @@ from sqlmodel import Session, SQLModel, col, select
 from pwa.domain import audit, policy
 from pwa.domain.actors import Actor
 from pwa.domain.errors import Conflict, NotFound
-from pwa.domain.lifecycle import split_end_event_reason
 from pwa.domain.members import lock_family, require_coordinator
 from pwa.i18n import format_date
 from pwa.i18n import gettext as _
@@ -242,9 +241,7 @@ def _anonymise_case(record: FamilyRecord) -> None:
         if member.birth_date is not None:
             member.birth_date = date(member.birth_date.year, 1, 1)
     _blank(record.consents, "withdrawal_reason")
-    for event in record.case_events:  # the end reason's code stays: the reports count it
-        reason, _detail = split_end_event_reason(event.reason)
-        event.reason = reason.value if reason is not None else ""
+    _blank(record.case_events, "reason")  # end_reason stays: the reports count it
 
 
 def _anonymise_work(record: FamilyRecord) -> None:

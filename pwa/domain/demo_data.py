@@ -448,6 +448,7 @@ class _Loader:
                     on_date=day,
                     from_status=before,
                     to_status=after,
+                    end_reason=family.end_reason if after is CaseStatus.ended else None,
                     reason=reason,
                     by_user_id=by.id,
                 )

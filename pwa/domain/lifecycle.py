@@ -103,6 +103,7 @@ def _transition(
     on: date,
     reason: str,
     now: datetime,
+    end_reason: EndReason | None = None,
     **detail: Any,
 ) -> CaseEvent:
     """Move the (locked) family to `to_status`, with its CaseEvent and audit event."""
@@ -119,6 +120,7 @@ def _transition(
         on_date=on,
         from_status=from_status,
         to_status=to_status,
+        end_reason=end_reason,
         reason=reason,
         by_user_id=actor.id,
     )
@@ -126,6 +128,8 @@ def _transition(
     db.add(family)
     db.add(event)
     db.flush()
+    if end_reason is not None:
+        detail["end_reason"] = end_reason
     audit.record(
         db,
         actor=actor,
@@ -137,18 +141,6 @@ def _transition(
         **detail,
     )
     return event
-
-
-def end_event_reason(reason: EndReason, detail: str) -> str:
-    """The CaseEvent reason of an end of work: the reason's code, then the words given."""
-    return f"{reason.value}: {detail}" if detail else reason.value
-
-
-def split_end_event_reason(text: str) -> tuple[EndReason | None, str]:
-    """The reason and the words of an end-of-work CaseEvent (see `end_event_reason`)."""
-    code, _sep, detail = text.partition(": ")
-    reason = parse_enum(EndReason, code)
-    return (reason, detail) if reason is not None else (None, text)
 
 
 def _locked(db: Session, actor: Actor, family_id: uuid.UUID) -> Family:
@@ -310,7 +302,7 @@ def _end(
 ) -> None:
     _transition(
         db, actor=actor, family=family, to_status=CaseStatus.ended, on=on,
-        reason=end_event_reason(reason, detail), now=now, end_reason=reason,
+        reason=detail, now=now, end_reason=reason,
     )  # fmt: skip
     family.ended_on = on
     family.end_reason = reason

@@ -31,7 +31,6 @@ from sqlmodel import Session, col, select
 
 from pwa.domain.diary import _text_cell as text_cell
 from pwa.domain.errors import Invalid
-from pwa.domain.lifecycle import split_end_event_reason
 from pwa.i18n import WARSAW
 from pwa.i18n import gettext as _
 from pwa.models import Assignment, CaseEvent, CaseStatus, EndReason, Family
@@ -215,8 +214,8 @@ def _ends(family: Family, events: Sequence[CaseEvent]) -> list[tuple[date, EndRe
         return [(family.ended_on, family.end_reason or EndReason.other)]
     found = []
     for k, event in enumerate(ended):
-        reason, _detail = split_end_event_reason(event.reason)
-        if reason is None:  # an event without the reason's code: the family's own, if last
+        reason = event.end_reason
+        if reason is None:  # an event without its reason: the family's own, if last
             last = k == len(ended) - 1
             reason = family.end_reason if last and family.end_reason else EndReason.other
         found.append((event.on_date, reason))

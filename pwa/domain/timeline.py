@@ -14,7 +14,6 @@ from sqlmodel import Session, col, select
 
 from pwa.domain import audit
 from pwa.domain.actors import Actor
-from pwa.domain.lifecycle import split_end_event_reason
 from pwa.domain.members import staff_family
 from pwa.i18n import WARSAW, lazy
 from pwa.i18n import gettext as _
@@ -98,7 +97,7 @@ def _state_entry(event: CaseEvent) -> TimelineEntry:
     if event.to_status is CaseStatus.active:
         title = _("Work started")
     elif event.to_status is CaseStatus.ended:
-        reason, detail = split_end_event_reason(event.reason)
+        reason = event.end_reason
         title = _(_END_TITLES[reason]) if reason else _("Work ended")
     elif event.to_status is CaseStatus.monitoring:
         title = _("Monitoring started")

@@ -197,6 +197,10 @@ def test_withdrawing_consent_ends_the_work_with_the_reason(db: Session) -> None:
     assert consent.withdrawal_reason == "Rodzina nie chce dalszej pomocy."
     assert family.status is CaseStatus.ended
     assert (family.end_reason, family.ended_on) == (EndReason.consent_withdrawn, date(2026, 11, 2))
+    [end] = [event for event in case_events(db, family.id) if event.to_status is CaseStatus.ended]
+    assert (end.end_reason, end.reason) == (
+        EndReason.consent_withdrawn, "Rodzina nie chce dalszej pomocy.",
+    )  # fmt: skip
     assert consents.current_consent(db, family_id=family.id) is None
     assert {"consent.withdraw", "case.end"} <= set(audit_actions(db, family.id))
 
