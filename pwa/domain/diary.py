@@ -27,6 +27,7 @@ from pwa.domain.policy import Access
 from pwa.domain.visits import booked_meeting, edit_deadline
 from pwa.i18n import gettext as _
 from pwa.i18n import to_local
+from pwa.labels import label
 from pwa.models import (
     Assignment,
     Centre,
@@ -41,7 +42,6 @@ from pwa.models import (
     VisitKind,
     VisitRevision,
 )
-from pwa.web.labels import label
 
 # --- the diary (staff) ---------------------------------------------------------------------
 

@@ -56,6 +56,7 @@ from pwa.domain.reports import (
 )
 from pwa.i18n import format_month
 from pwa.i18n import gettext as _
+from pwa.labels import label
 from pwa.models import (
     Assessment,
     AssessmentKind,
@@ -74,7 +75,6 @@ from pwa.models import (
     Visit,
     VisitKind,
 )
-from pwa.web.labels import label
 
 
 @dataclass(frozen=True)

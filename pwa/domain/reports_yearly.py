@@ -50,6 +50,7 @@ from pwa.domain.reports import (
 from pwa.domain.reports_monthly import VisitFigures
 from pwa.i18n import format_month, get_locale
 from pwa.i18n import gettext as _
+from pwa.labels import label
 from pwa.models import (
     Assignment,
     Centre,
@@ -62,7 +63,6 @@ from pwa.models import (
     Visit,
     VisitKind,
 )
-from pwa.web.labels import label
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from pwa.i18n import gettext as _
+from pwa.labels import label
 from pwa.models import PlaceKind, VisitKind
 from pwa.web.auth import require_actor
-from pwa.web.labels import label
 from pwa.web.render import render
 
 NO_STORE = {"Cache-Control": "no-store"}

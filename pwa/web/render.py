@@ -14,9 +14,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from pwa import i18n
+from pwa.labels import label
 from pwa.models import Role
 from pwa.web.htmx import HtmxDetails
-from pwa.web.labels import label
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
