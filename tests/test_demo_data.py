@@ -15,6 +15,7 @@ from sqlmodel import Session, SQLModel, col, select
 from pwa.domain.demo_data import (
     DEMO_CENTRE_ID,
     DEMO_NAMESPACE,
+    DEMO_ORGANISATION_ID,
     INTAKE_FIRST,
     INTAKE_STEPS,
     demo_id,
@@ -156,10 +157,13 @@ def test_every_demo_user_is_marked_as_demo_and_polish(db: Session) -> None:
     load_demo_data(db, today=TODAY)
 
     users = db.exec(select(User)).all()
-    assert Counter(user.role for user in users) == {
-        Role.coordinator: 1,
-        Role.assistant: 3,
-        Role.family: 3,
+    assert Counter((user.role, user.centre_id) for user in users) == {
+        (Role.coordinator, DEMO_CENTRE_ID): 1,
+        (Role.assistant, DEMO_CENTRE_ID): 3,
+        (Role.family, DEMO_CENTRE_ID): 3,
+        # the contracted organisation's own
+        (Role.coordinator, DEMO_ORGANISATION_ID): 1,
+        (Role.assistant, DEMO_ORGANISATION_ID): 1,
     }
     assert all(user.is_demo and user.locale == "pl" for user in users)
     assert all(user.work_phone for user in users if user.role == Role.assistant)
@@ -195,8 +199,9 @@ def test_five_referrals_wait_for_an_assistant_and_two_assigned_families_for_cons
     waiting_for_assistant = [f for f in referred if f.id not in assigned]
     waiting_for_consent = [f for f in referred if f.id in assigned]
 
-    # Two older referrals and three families of intake (request, team pending, taken on).
-    assert len(waiting_for_assistant) == 5 and len(waiting_for_consent) == 2
+    # Two older referrals and four families of intake (request, team pending, taken on,
+    # handed over to the contracted organisation).
+    assert len(waiting_for_assistant) == 6 and len(waiting_for_consent) == 2
     for family in waiting_for_consent:
         assert db.exec(select(Consent).where(Consent.family_id == family.id)).first() is None
         assert db.exec(select(Visit).where(Visit.family_id == family.id)).first() is None
@@ -228,7 +233,7 @@ def test_case_numbers_are_unique_within_the_centre(db: Session) -> None:
 
     numbers = db.exec(select(Family.case_number)).all()
 
-    assert len(numbers) == len(set(numbers)) == 37
+    assert len(numbers) == len(set(numbers)) == 38
     assert all(number.startswith("AR.4011.") for number in numbers)
 
 

@@ -45,6 +45,11 @@ def test_demo_lists_users_with_polish_role_names(demo_client: TestClient):
     assert "Anna Nowak — koordynatorka" in titles
     assert "Katarzyna Wiśniewska — asystentka rodziny" in titles
     assert "Marek Zieliński — asystent rodziny" in titles
+    # The contracted organisation's people say whose they are.
+    assert "Beata Kaczmarek — koordynatorka (Stowarzyszenie „Razem”)" in titles
+    assert titles.index("Beata Kaczmarek — koordynatorka (Stowarzyszenie „Razem”)") < titles.index(
+        "Katarzyna Wiśniewska — asystentka rodziny"
+    )
     assert any(title.endswith("rodziny") and "członk" in title for title in titles)
     assert inline_code(html) == []
 

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlmodel import Session, col, select
+import pytest
+from sqlmodel import Session, select
 
 from pwa.domain import cases, centre_page, intake, plans
 from pwa.domain.actors import Actor
-from pwa.domain.demo_data import DEMO_CENTRE_ID, INTAKE_FIRST, INTAKE_STEPS, demo_id, load_demo_data
+from pwa.domain.demo_data import (
+    DEMO_CENTRE_ID,
+    DEMO_ORGANISATION_ID,
+    INTAKE_FIRST,
+    INTAKE_STEPS,
+    demo_id,
+    load_demo_data,
+)
+from pwa.domain.errors import NotFound
 from pwa.domain.lifecycle import ConsentGivenForm
 from pwa.models import (
     Assessment,
@@ -61,6 +70,9 @@ def test_the_demo_has_a_family_at_every_step_of_intake(db: Session) -> None:
     assert assessed.consent and assessed.initial and assessed.plan is None
     drafted = views["plan_drafted"]
     assert drafted.initial and drafted.plan and drafted.plan.status is PlanStatus.draft
+    handed_over = views["handed_over"]
+    assert handed_over.taken_on and handed_over.assistant is None
+    assert handed_over.family.handled_by_centre_id == DEMO_ORGANISATION_ID
 
 
 def test_every_plan_of_the_demo_follows_an_initial_assessment(db: Session) -> None:
@@ -108,6 +120,20 @@ def test_the_path_goes_on_from_the_demo_families(db: Session) -> None:
     plan = plans.start_plan(db, actor=joanna, family_id=assessed.id, now=NOW)
     assert plan.version == 1
 
+    # The contracted organisation's coordinator assigns the family handed over to it.
+    handed_over = step_family(db, "handed_over")
+    organisation, tomasz = (
+        staff(db, "organisation_coordinator"),
+        staff(db, "organisation_assistant"),
+    )
+    cases.assign_assistant(
+        db, actor=organisation, family_id=handed_over.id, assistant_id=str(tomasz.id), now=NOW
+    )
+    with pytest.raises(NotFound):  # the organisation sees only what was handed over to it
+        cases.assign_assistant(
+            db, actor=organisation, family_id=taken_on.id, assistant_id=str(tomasz.id), now=NOW
+        )
+
 
 def test_the_demo_centre_page_speaks_in_the_centres_own_words(db: Session) -> None:
     load_demo_data(db, today=TODAY)
@@ -118,4 +144,5 @@ def test_the_demo_centre_page_speaks_in_the_centres_own_words(db: Session) -> No
     assert page.paragraphs[0].startswith("Asysta rodzinna jest bezpłatną i dobrowolną")
     assert "wniosek" in page.paragraphs[-1]
     assert [(slot.weekday, slot.starts_at.hour) for slot in page.slots] == [(2, 7)]
-    assert db.exec(select(Family).where(col(Family.handled_by_centre_id).is_not(None))).all() == []
+    # The contracted organisation works for the centre: families apply to the centre.
+    assert centre_page.public_centres(db) == [page.centre]

@@ -72,6 +72,7 @@ def demo_id(name: str) -> uuid.UUID:
 
 
 DEMO_CENTRE_ID = demo_id("centre")
+DEMO_ORGANISATION_ID = demo_id("centre/organisation")
 SEED = 2026
 WARSAW = ZoneInfo("Europe/Warsaw")
 DAY = timedelta(days=1)
@@ -811,7 +812,7 @@ class _Loader:
 
 # --- intake: the path from the request to the plan ---------------------------------------------
 
-# Six families at the steps of intake, numbered after the others (INTAKE_FIRST + 0 … 5).
+# Seven families at the steps of intake, numbered after the others (INTAKE_FIRST + 0 … 6).
 INTAKE_FIRST = 32
 INTAKE_STEPS = (
     "request",  # the referral only: the interview and the director's request still to come
@@ -820,6 +821,7 @@ INTAKE_STEPS = (
     "first_contact",  # the assistant met the family: the consent is still to come
     "initial_assessment",  # the work started and the initial assessment is written
     "plan_drafted",  # the first plan is being prepared: a draft with two goals so far
+    "handed_over",  # taken on, then handed over to the contracted organisation to assign
 )
 # Days before `today`: referral, team meeting, assignment, first contact (= consent),
 # initial assessment, draft plan.
@@ -830,7 +832,9 @@ INTAKE_DAYS = {
     "first_contact": (25, 16, 14, 7),
     "initial_assessment": (40, 30, 28, 21, 12),
     "plan_drafted": (50, 42, 40, 33, 25, 18),
+    "handed_over": (20, 10),
 }
+HANDED_OVER_DAYS_AGO = 9
 INTAKE_ASSISTANTS = {
     "first_contact": "marek",
     "initial_assessment": "joanna",
@@ -840,7 +844,7 @@ INTAKE_ASSISTANTS = {
 
 class _Intake:
     """The request recorded on every referral, the initial assessment before every plan, and
-    six families at the steps of intake. Its own random generator: the rest of the demo is
+    seven families at the steps of intake. Its own random generator: the rest of the demo is
     drawn exactly as before."""
 
     def __init__(self, loader: _Loader) -> None:
@@ -849,6 +853,7 @@ class _Intake:
         self.today = loader.today
 
     def add_all(self) -> None:
+        self.organisation()
         for case in self.loader.cases:
             self.request(case.family, case.n, complete=True)
         for case in self.loader.working():
@@ -860,6 +865,26 @@ class _Intake:
 
     def day(self, days_ago: int) -> date:
         return _workday(self.today - days_ago * DAY)
+
+    def organisation(self) -> None:
+        """The contracted organisation, with its coordinator and one assistant."""
+        name, short_name, address, phone, email = txt.ORGANISATION
+        founded = _at(self.today - 400 * DAY, 9)
+        self.loader.add(
+            Centre(
+                id=DEMO_ORGANISATION_ID, name=name, short_name=short_name, address=address,
+                phone=phone, email=email, parent_centre_id=DEMO_CENTRE_ID, created_at=founded,
+            )
+        )  # fmt: skip
+        for key, (first, last, gender, work_phone, mail) in txt.ORGANISATION_STAFF.items():
+            role = Role.coordinator if key.endswith("coordinator") else Role.assistant
+            self.loader.add(
+                User(
+                    id=demo_id(f"user/{key}"), centre_id=DEMO_ORGANISATION_ID, role=role,
+                    first_name=first, last_name=last, gender=Gender(gender), email=mail,
+                    work_phone=work_phone, is_demo=True, created_at=founded,
+                )
+            )  # fmt: skip
 
     def request(self, family: Family, n: int, *, complete: bool) -> None:
         """The social worker's interview and analysis, and the director's request."""
@@ -920,6 +945,9 @@ class _Intake:
         if len(days) < 2:
             return
         self.team_decision(family, n, self.day(days[1]), coordinator)
+        if step == "handed_over":
+            family.handled_by_centre_id = DEMO_ORGANISATION_ID
+            family.handed_over_on = self.day(HANDED_OVER_DAYS_AGO)
         if len(days) < 3:
             return
         assistant = self.loader.staff[INTAKE_ASSISTANTS[step]]

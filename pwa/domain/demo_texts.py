@@ -684,6 +684,7 @@ INTAKE_FAMILIES = (
     ("Wieczorek", "Wieczorek", "Wieczorkowie", "Wilkanów 61, 57-500 Bystrzyca Kłodzka"),
     ("Jabłoński", "Jabłońska", "Jabłońscy", "ul. Kościuszki 27/1, 57-500 Bystrzyca Kłodzka"),
     ("Wróbel", "Wróbel", "Wróblowie", "Stara Łomnica 33, 57-500 Bystrzyca Kłodzka"),
+    ("Sikora", "Sikora", "Sikorowie", "Gorzanów 112, 57-500 Bystrzyca Kłodzka"),
 )
 INTAKE_REASONS = (
     "Matka sama wychowuje dwoje dzieci, nie radzi sobie z organizacją dnia i opłatami.",
@@ -692,7 +693,34 @@ INTAKE_REASONS = (
     "Ojciec stracił pracę, rodzice kłócą się o pieniądze, córka ma trudności w szkole.",
     "Młoda matka z niemowlęciem, bez wsparcia bliskich, prosi o pomoc w opiece.",
     "Dzieci bywają same w domu wieczorami; rodzice pracują na zmiany.",
+    "Rodzina wróciła z zagranicy, dzieci nie mówią dobrze po polsku i nie chodzą do szkoły.",
 )
+
+# The contracted organisation (the Częstochowa model): the centre hands a family's work over,
+# and the organisation's coordinator assigns one of its own assistants.
+ORGANISATION = (
+    "Stowarzyszenie Wspierania Rodzin „Razem” w Bystrzycy Kłodzkiej",
+    "Stowarzyszenie „Razem”",
+    "ul. Sienkiewicza 12, 57-500 Bystrzyca Kłodzka",
+    "74 8110 455",
+    "biuro@razem-bystrzyca.example",
+)
+ORGANISATION_STAFF = {
+    "organisation_coordinator": (
+        "Beata",
+        "Kaczmarek",
+        "f",
+        "74 8110 456",
+        "b.kaczmarek@razem-bystrzyca.example",
+    ),
+    "organisation_assistant": (
+        "Tomasz",
+        "Mazur",
+        "m",
+        "603 210 880",
+        "t.mazur@razem-bystrzyca.example",
+    ),
+}
 SITUATION_ANALYSES = (
     "Wywiad potwierdził trudności opiekuńczo-wychowawcze: brak rytmu dnia, zaległe opłaty"
     " za mieszkanie, dzieci bez stałej opieki po szkole. Matka jest otwarta na pomoc i sama"

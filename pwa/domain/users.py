@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
 from pwa.domain.errors import NotFound
 from pwa.i18n import pgettext
-from pwa.models import Gender, Role, User
+from pwa.models import Centre, Gender, Role, User
 
 
 def role_label(role: Role, gender: Gender) -> str:
@@ -27,12 +28,31 @@ def role_label(role: Role, gender: Gender) -> str:
 ROLE_ORDER = {Role.coordinator: 0, Role.assistant: 1, Role.family: 2}
 
 
-def demo_users(db: Session) -> list[User]:
+@dataclass(frozen=True)
+class DemoAccount:
+    user: User
+    role_label: str
+    organisation: str  # a contracted organisation's short name; "" for the centre's own people
+
+
+def demo_accounts(db: Session) -> list[DemoAccount]:
     """Demo accounts, coordinators first, then assistants, then family members."""
-    users: Sequence[User] = db.exec(
-        select(User).where(col(User.is_demo), col(User.is_active)).order_by(User.last_name)
+    found: Sequence[tuple[User, Centre]] = db.exec(
+        select(User, Centre)
+        .join(Centre, col(Centre.id) == User.centre_id)
+        .where(col(User.is_demo), col(User.is_active))
     ).all()
-    return sorted(users, key=lambda u: (ROLE_ORDER[u.role], u.last_name, u.first_name))
+    ordered = sorted(
+        found, key=lambda row: (ROLE_ORDER[row[0].role], row[0].last_name, row[0].first_name)
+    )
+    return [
+        DemoAccount(
+            user=user,
+            role_label=role_label(user.role, user.gender),
+            organisation=centre.short_name if centre.parent_centre_id else "",
+        )
+        for user, centre in ordered
+    ]
 
 
 def get_demo_user(db: Session, *, user_id: uuid.UUID) -> User:

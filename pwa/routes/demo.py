@@ -20,10 +20,7 @@ def _require_demo_mode(request: Request) -> None:
 
 async def demo_page(request: Request) -> Response:
     _require_demo_mode(request)
-    accounts = [
-        {"user": user, "role_label": users.role_label(user.role, user.gender)}
-        for user in users.demo_users(request.state.db)
-    ]
+    accounts = users.demo_accounts(request.state.db)
     return render(request, "demo/index.html", {"accounts": accounts})
 
 

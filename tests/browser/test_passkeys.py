@@ -10,6 +10,7 @@ from playwright.sync_api import BrowserContext, CDPSession, Page, expect
 from sqlmodel import Session, select
 
 from pwa.domain import invitations
+from pwa.domain.demo_data import DEMO_CENTRE_ID
 from pwa.models import Centre, PasskeyCredential, Role, User
 from tests.browser.conftest import LiveServer, check_page
 from tests.conftest import reread
@@ -48,7 +49,7 @@ def authenticator(context: BrowserContext, page: Page) -> Iterator[Authenticator
 
 
 def _invite_assistant(db: Session, live_server: LiveServer) -> str:
-    centre = db.exec(select(Centre)).first()
+    centre = db.get(Centre, DEMO_CENTRE_ID)
     assert centre is not None
     issued = invitations.issue(
         db, centre_id=centre.id, role=Role.assistant, first_name="Beata", last_name="Kwiatkowska"
@@ -83,7 +84,7 @@ def test_invitation_registers_a_passkey_then_usernameless_sign_in_works(
     [credential] = authenticator.credentials()
     assert credential["isResidentCredential"]
     reread(db)
-    user = db.exec(select(User).where(User.first_name == "Beata")).one()
+    user = db.exec(select(User).where(User.last_name == "Kwiatkowska")).one()
     assert user.role is Role.assistant
     stored = db.exec(select(PasskeyCredential).where(PasskeyCredential.user_id == user.id)).one()
     assert stored.credential_id  # the browser's credential, verified by the server
