@@ -2,6 +2,8 @@
 
 What each figure means (years and months are Europe/Warsaw; see `reports` for histories):
 
+- the centre's families: those it registered, and for a contracted organisation those handed
+  over to it (the referring centre counts them too: the work is done on its behalf);
 - families supported: the centre's families whose case was active or monitored on at least
   one day of the year; children: the members of those families with the relation "child",
   born by the end of the year (their birth year is enough) and living in the household on
@@ -33,7 +35,7 @@ from statistics import fmean
 from babel import dates as babel_dates
 from sqlmodel import Session, col, select
 
-from pwa.domain import audit
+from pwa.domain import audit, policy
 from pwa.domain.actors import Actor
 from pwa.domain.charts import BarChart, column_chart
 from pwa.domain.errors import Forbidden, NotFound
@@ -159,7 +161,7 @@ def _visits(
         select(col(Visit.visit_date), col(Visit.kind), col(Visit.duration_minutes))
         .join(Family, col(Family.id) == col(Visit.family_id))
         .where(
-            Family.centre_id == centre.id,
+            policy.in_centre(centre.id),
             col(Visit.visit_date) >= span[0],
             col(Visit.visit_date) < span[1],
         )
@@ -180,7 +182,7 @@ def _average_caseload(
     assignments = db.exec(
         select(Assignment)
         .join(Family, col(Family.id) == col(Assignment.family_id))
-        .where(Family.centre_id == centre.id)
+        .where(policy.in_centre(centre.id))
     ).all()
     averages = []
     for first in months:
@@ -209,7 +211,7 @@ def yearly_figures(db: Session, *, actor: Actor, year: int, today: date) -> Year
     if centre is None:
         raise NotFound
     span = (date(year, 1, 1), date(year + 1, 1, 1))
-    families = db.exec(select(Family).where(Family.centre_id == centre.id)).all()
+    families = db.exec(select(Family).where(policy.in_centre(centre.id))).all()
     histories = load_histories(db, families)
     supported = [h for h in histories.values() if h.working_in(*span)]
     ended: Counter[EndReason] = Counter(

@@ -444,3 +444,26 @@ def test_the_yearly_csv_lists_the_figures_then_the_months(db, year):
     months = rows[rows.index([]) + 2 :]
     assert [row[0] for row in months] == [f"{m:02d}.2026" for m in range(1, 13)]
     assert months[0][1:] == ["3", "1", "0", "1"]
+
+
+def test_a_family_handed_over_counts_for_the_organisation_and_the_referring_centre(db, year):
+    organisation = make_centre(db, parent_centre_id=year.centre.id)
+    its_coordinator = make_user(db, organisation, Role.coordinator)
+    its_assistant = make_user(db, organisation, Role.assistant, created_at=warsaw(2026, 1, 2))
+    g = case(
+        db, year.centre, referred(date(2026, 4, 1)), active(date(2026, 5, 4)),
+        handled_by_centre_id=organisation.id, handed_over_on=date(2026, 4, 20),
+    )  # fmt: skip
+    assign(db, g, its_assistant, since=date(2026, 4, 25))
+    visit(db, g, its_assistant, date(2026, 6, 2), minutes=90)
+
+    theirs = yearly_figures(db, actor=Actor(user=its_coordinator), year=2026, today=YEAR_LATER)
+    assert (theirs.families, theirs.new, theirs.visit_count, theirs.visit_hours) == (
+        1,
+        1,
+        1,
+        "1,50",
+    )
+    assert theirs.assistants == 1 and theirs.average_caseload == 1.0
+    referring = yearly_figures(db, actor=Actor(user=year.coordinator), year=2026, today=YEAR_LATER)
+    assert (referring.families, referring.new, referring.visit_count) == (5, 3, 3)
