@@ -15,14 +15,12 @@ memory of the process during the pass (resident set size sampled every 20 ms: be
 from __future__ import annotations
 
 import argparse
-import contextlib
 import multiprocessing
 import sys
 import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from datetime import time as clock
 from multiprocessing.connection import Connection
@@ -32,9 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
 from sqlmodel import Session, SQLModel  # noqa: E402
 
+from bench.support.harness import scratch_database  # noqa: E402
 from pwa import models  # noqa: E402
 from pwa.db import make_engine  # noqa: E402
 from pwa.domain.push import run_once  # noqa: E402
@@ -61,25 +59,6 @@ def serve_receiver(public_key: str, count: int, verify: bool, pipe: Connection) 
             else:
                 pipe.send({"count": receiver.count, "ok": len(receiver.received),
                            "problems": receiver.problems[:5]})  # fmt: skip
-
-
-@contextlib.contextmanager
-def scratch_database(server_url: str) -> Iterator[str]:
-    """A new database on the given PostgreSQL server for this run, dropped afterwards."""
-    if not server_url:
-        yield ""
-        return
-    server = make_url(server_url)
-    name = f"asysta_bench_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def populate(engine: sa.engine.Engine, devices: list[dict]) -> None:
@@ -170,8 +149,11 @@ def main() -> int:
     args = parser.parse_args()
     workers = [int(w) for w in args.workers.split(",")]
 
-    with tempfile.TemporaryDirectory() as tmp, scratch_database(args.database_url) as url:
-        url = url or f"sqlite:///{tmp}/bench.sqlite3"
+    kind = "postgresql" if args.database_url else "sqlite"
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        scratch_database(kind, Path(tmp), args.database_url) as url,
+    ):
         settings = Settings(database_url=url, secret_key="bench-" * 8, var_dir=Path(tmp),
                             run_background_jobs=False, push_allow_loopback=True)  # fmt: skip
         engine = make_engine(url)
