@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.support.harness import scratch_database  # noqa: E402
 from pwa.db import make_engine  # noqa: E402
-from pwa.domain import sessions  # noqa: E402
+from pwa.domain.people import sessions  # noqa: E402
 from pwa.i18n import local_today  # noqa: E402
 from pwa.models import (  # noqa: E402
     Assignment,

@@ -39,7 +39,7 @@ from bench.support.harness import (  # noqa: E402
 )
 from pwa.app import create_app  # noqa: E402
 from pwa.db import make_engine  # noqa: E402
-from pwa.domain.demo_data import DEMO_CENTRE_ID, demo_id  # noqa: E402
+from pwa.demo.centre import DEMO_CENTRE_ID, demo_id  # noqa: E402
 from pwa.models import Role, User  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"

@@ -35,9 +35,9 @@ from sqlmodel import Session, SQLModel  # noqa: E402
 from bench.support.harness import scratch_database  # noqa: E402
 from pwa import models  # noqa: E402
 from pwa.db import make_engine  # noqa: E402
-from pwa.domain.push import run_once  # noqa: E402
-from pwa.domain.vapid import vapid_keys  # noqa: E402
 from pwa.i18n import WARSAW  # noqa: E402
+from pwa.reminders.sending import run_once  # noqa: E402
+from pwa.reminders.vapid import vapid_keys  # noqa: E402
 from pwa.settings import Settings  # noqa: E402
 
 # A Tuesday 18:00 in Warsaw: every member's meeting is tomorrow at 10:00.

@@ -43,8 +43,8 @@ from bench.support.harness import (  # noqa: E402
 )
 from pwa.app import create_app  # noqa: E402
 from pwa.db import make_engine  # noqa: E402
-from pwa.domain.caseload import families_of_assistant  # noqa: E402
-from pwa.domain.demo_data import demo_id  # noqa: E402
+from pwa.demo.centre import demo_id  # noqa: E402
+from pwa.domain.cases.caseload import families_of_assistant  # noqa: E402
 from pwa.i18n import local_today  # noqa: E402
 from pwa.models import CaseStatus, FamilyMember, User, Visit  # noqa: E402
 

@@ -31,7 +31,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
         import asyncio
 
-        from pwa.domain.push import reminder_loop
+        from pwa.reminders.sending import reminder_loop
 
         engine = make_engine(settings.database_url)
         # Reminders every minute in this process (cron runs `asysta reminders run` instead).

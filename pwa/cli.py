@@ -32,7 +32,7 @@ def migrate(settings: Settings, revision: str = "head") -> None:
 
 def _demo_data(settings: Settings, scale: str | None = None) -> None:
     from pwa.db import make_engine, unit_of_work
-    from pwa.domain.demo_data import load_demo_data
+    from pwa.demo.centre import load_demo_data
 
     if scale is not None:
         _city_data(settings, scale)
@@ -49,7 +49,7 @@ def _demo_data(settings: Settings, scale: str | None = None) -> None:
 
 def _city_data(settings: Settings, scale: str) -> None:
     from pwa.db import make_engine, unit_of_work
-    from pwa.domain.demo_city import load_city_data, scale_factor
+    from pwa.demo.city import load_city_data, scale_factor
 
     engine = make_engine(settings.database_url)
     with unit_of_work(engine) as db:
@@ -81,7 +81,7 @@ def _invite_coordinator(
     settings: Settings, first_name: str, last_name: str, centre_name: str
 ) -> None:
     from pwa.db import make_engine, unit_of_work
-    from pwa.domain import invitations
+    from pwa.domain.people import invitations
 
     engine = make_engine(settings.database_url)
     with unit_of_work(engine) as db:
@@ -99,8 +99,8 @@ def _invite_coordinator(
 
 def _run_reminders(settings: Settings, workers: int) -> None:
     from pwa.db import make_engine
-    from pwa.domain.push import run_once
     from pwa.models import utcnow
+    from pwa.reminders.sending import run_once
 
     engine = make_engine(settings.database_url)
     try:

@@ -22,7 +22,7 @@ from starlette.testclient import TestClient
 from pwa import models  # noqa: F401  (registers every table on SQLModel.metadata)
 from pwa.app import create_app
 from pwa.db import make_engine
-from pwa.domain import sessions as session_rules
+from pwa.domain.people import sessions as session_rules
 from pwa.models import User
 from pwa.settings import Settings
 from pwa.web.middleware import cookie_names

@@ -8,11 +8,11 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import Session
 
-from pwa.domain.assessments import AssessmentForm, GoalProgressForm
-from pwa.domain.cooperation import ContactForm
-from pwa.domain.lifecycle import EndWorkForm
-from pwa.domain.opinions import OpinionRequestForm
-from pwa.domain.support_catalogue import ServiceForm
+from pwa.domain.assessments.opinions import OpinionRequestForm
+from pwa.domain.assessments.situation import AssessmentForm, GoalProgressForm
+from pwa.domain.cases.cooperation import ContactForm
+from pwa.domain.cases.lifecycle import EndWorkForm
+from pwa.domain.cases.support_catalogue import ServiceForm
 from pwa.i18n import WARSAW
 from pwa.models import (
     Assessment,

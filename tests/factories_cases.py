@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, col, select
 
-from pwa.domain.actors import Actor
-from pwa.domain.cases import ReferralForm
-from pwa.domain.members import MemberForm
+from pwa.domain.cases.members import MemberForm
+from pwa.domain.cases.record import ReferralForm
+from pwa.domain.kernel.actors import Actor
 from pwa.models import AuditEvent, CaseEvent, Centre, Role, User
 from tests.factories import make_centre, make_user
 

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from pwa import i18n
-from pwa.domain import caseload
+from pwa.domain.cases import caseload
 from pwa.models import AuditEvent, Family, Goal, Plan, PlanStatus, Task, TaskState, User, Visit
 from tests.browser.conftest import wait_until
 

@@ -8,8 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from pwa.domain import plan_agreement, plans
-from pwa.domain.actors import Actor
+from pwa.domain.kernel.actors import Actor
+from pwa.domain.plans import agreement
+from pwa.domain.plans import editing as plans
 from pwa.models import (
     Assessment,
     AssessmentKind,
@@ -121,8 +122,8 @@ def draft_plan(
 
 
 def agree_on_paper(db: Session, world: PlanWorld, plan: Plan, *, on: date = TODAY) -> Plan:
-    form = plan_agreement.PaperAgreementForm(on.isoformat(), str(world.parent.id))
-    return plan_agreement.record_paper_agreement(
+    form = agreement.PaperAgreementForm(on.isoformat(), str(world.parent.id))
+    return agreement.record_paper_agreement(
         db, actor=world.assistant, plan_id=plan.id, form=form, now=NOW
     )
 

@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, time
 
 from sqlmodel import Session
 
-from pwa.domain import invitations, sessions
-from pwa.domain.actors import Actor
+from pwa.domain.kernel.actors import Actor
+from pwa.domain.people import invitations, sessions
 from pwa.i18n import WARSAW
 from pwa.models import (
     Assessment,

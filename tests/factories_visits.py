@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session
 
-from pwa.domain.actors import Actor
-from pwa.domain.visits import VisitForm
+from pwa.domain.kernel.actors import Actor
+from pwa.domain.visits.recording import VisitForm
 from pwa.i18n import WARSAW
 from pwa.models import (
     CaseStatus,

@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from py_vapid import jwt as vapid_jwt
 
-from pwa.domain.vapid import b64url
+from pwa.reminders.vapid import b64url
 
 MAX_EXP_SECONDS = 24 * 60 * 60
 _SUB = re.compile(r"^(mailto:[^@\s]+@\S+|https://\S+)$")

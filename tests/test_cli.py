@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from pwa.db import make_engine
-from pwa.domain import invitations
+from pwa.domain.people import invitations
 from pwa.models import Invitation, Role
 
 

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from pwa.cli import main
-from pwa.domain.caseload import MAX_FAMILIES_PER_ASSISTANT
-from pwa.domain.demo_city import CITY_CENTRE_ID, _City, load_city_data, scale_factor
+from pwa.demo.city import CITY_CENTRE_ID, _City, load_city_data, scale_factor
+from pwa.domain.cases.caseload import MAX_FAMILIES_PER_ASSISTANT
 from pwa.models import (
     Assessment,
     Assignment,

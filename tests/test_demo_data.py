@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, col, select
 
-from pwa.domain.demo_data import (
+from pwa.demo.centre import (
     DEMO_CENTRE_ID,
     DEMO_NAMESPACE,
     DEMO_ORGANISATION_ID,

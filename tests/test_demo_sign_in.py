@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
 from pwa.app import create_app
-from pwa.domain.demo_data import load_demo_data
+from pwa.demo.centre import load_demo_data
 from pwa.i18n import local_today
 from pwa.models import Role, User, UserSession
 from pwa.web.middleware import cookie_names

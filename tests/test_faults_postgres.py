@@ -29,7 +29,9 @@ from sqlmodel import Session, col, func, select
 from starlette.testclient import TestClient
 
 from pwa.db import make_engine
-from pwa.domain import audit, homes, rate_limits, reminder_store
+from pwa.domain.centre import homes
+from pwa.domain.kernel import audit
+from pwa.domain.people import rate_limits
 from pwa.models import (
     AuditEvent,
     Family,
@@ -41,6 +43,7 @@ from pwa.models import (
     Role,
     Visit,
 )
+from pwa.reminders import store
 from tests.conftest import on_postgres
 from tests.factories import make_centre, make_user
 from tests.factories_visits import Case, make_case
@@ -308,7 +311,7 @@ def _claim_in_a_process(database_url: str, rounds: int, start: Any) -> list[str]
     start.wait(60)
     for _ in range(rounds):
         with Session(engine, expire_on_commit=False) as db:
-            claimed = reminder_store.claim(db, now=datetime.now(UTC), limit=7)
+            claimed = store.claim(db, now=datetime.now(UTC), limit=7)
             db.commit()
         mine += [str(reminder.id) for reminder in claimed]
     engine.dispose()

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlmodel import Session, col, select
 from starlette.testclient import TestClient
 
-from pwa.domain import invitations, sessions
+from pwa.domain.people import invitations, sessions
 from pwa.models import (
     AuditEvent,
     Invitation,

@@ -7,9 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlmodel import Session, select
 
-from pwa.domain import cases, centre_page, intake, plans
-from pwa.domain.actors import Actor
-from pwa.domain.demo_data import (
+from pwa.demo.centre import (
     DEMO_CENTRE_ID,
     DEMO_ORGANISATION_ID,
     INTAKE_FIRST,
@@ -17,8 +15,12 @@ from pwa.domain.demo_data import (
     demo_id,
     load_demo_data,
 )
-from pwa.domain.errors import NotFound
-from pwa.domain.lifecycle import ConsentGivenForm
+from pwa.domain.cases import intake, record
+from pwa.domain.cases.lifecycle import ConsentGivenForm
+from pwa.domain.centre import public_page
+from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.errors import NotFound
+from pwa.domain.plans import editing
 from pwa.models import (
     Assessment,
     AssessmentKind,
@@ -94,7 +96,7 @@ def test_the_path_goes_on_from_the_demo_families(db: Session) -> None:
     coordinator, joanna = staff(db, "coordinator"), staff(db, "joanna")
     taken_on = step_family(db, "taken_on")
 
-    cases.assign_assistant(
+    record.assign_assistant(
         db, actor=coordinator, family_id=taken_on.id, assistant_id=str(joanna.id), now=NOW
     )
     intake.record_first_contact(
@@ -117,7 +119,7 @@ def test_the_path_goes_on_from_the_demo_families(db: Session) -> None:
     assert taken_on.status is CaseStatus.active
 
     assessed = step_family(db, "initial_assessment")
-    plan = plans.start_plan(db, actor=joanna, family_id=assessed.id, now=NOW)
+    plan = editing.start_plan(db, actor=joanna, family_id=assessed.id, now=NOW)
     assert plan.version == 1
 
     # The contracted organisation's coordinator assigns the family handed over to it.
@@ -126,11 +128,11 @@ def test_the_path_goes_on_from_the_demo_families(db: Session) -> None:
         staff(db, "organisation_coordinator"),
         staff(db, "organisation_assistant"),
     )
-    cases.assign_assistant(
+    record.assign_assistant(
         db, actor=organisation, family_id=handed_over.id, assistant_id=str(tomasz.id), now=NOW
     )
     with pytest.raises(NotFound):  # the organisation sees only what was handed over to it
-        cases.assign_assistant(
+        record.assign_assistant(
             db, actor=organisation, family_id=taken_on.id, assistant_id=str(tomasz.id), now=NOW
         )
 
@@ -138,11 +140,11 @@ def test_the_path_goes_on_from_the_demo_families(db: Session) -> None:
 def test_the_demo_centre_page_speaks_in_the_centres_own_words(db: Session) -> None:
     load_demo_data(db, today=TODAY)
 
-    page = centre_page.public_page(db)
+    page = public_page.public_page(db)
 
     assert page.centre is not None and page.centre.id == DEMO_CENTRE_ID
     assert page.paragraphs[0].startswith("Asysta rodzinna jest bezpłatną i dobrowolną")
     assert "wniosek" in page.paragraphs[-1]
     assert [(slot.weekday, slot.starts_at.hour) for slot in page.slots] == [(2, 7)]
     # The contracted organisation works for the centre: families apply to the centre.
-    assert centre_page.public_centres(db) == [page.centre]
+    assert public_page.public_centres(db) == [page.centre]

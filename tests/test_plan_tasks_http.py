@@ -9,7 +9,8 @@ import pytest
 from sqlmodel import Session, col, select
 from starlette.testclient import TestClient
 
-from pwa.domain import plan_tasks, plans
+from pwa.domain.plans import editing
+from pwa.domain.plans import tasks as plan_tasks
 from pwa.i18n import local_today
 from pwa.models import AuditEvent, Goal, Plan, PlanStatus, Task, TaskState
 from tests.conftest import reread
@@ -276,7 +277,7 @@ def test_an_edit_from_a_stale_page_is_refused_with_the_message_in_the_row(
     client: TestClient, db: Session, sign_in, world: PlanWorld
 ):
     plan, _goal, [task] = draft_plan(db, world)
-    plans.change_due_date(
+    editing.change_due_date(
         db,
         actor=world.assistant,
         task_id=task.id,

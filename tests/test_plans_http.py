@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
-from pwa.domain import plans
+from pwa.domain.plans import editing as plans
 from pwa.i18n import local_today
 from pwa.models import (
     AgreementMethod,
@@ -251,7 +251,7 @@ def test_a_signed_paper_copy_puts_the_new_version_in_force(
 
 
 def plans_goal_ids(db: Session, plan: Plan) -> list:  # type: ignore[type-arg]
-    from pwa.domain.plan_views import contents
+    from pwa.domain.plans.views import contents
 
     return [goal.id for goal in contents(db, plan=plan).goals]
 

@@ -10,9 +10,9 @@ from sqlmodel import Session, col, select
 from starlette.testclient import TestClient
 
 from pwa.app import create_app
-from pwa.domain import sessions
-from pwa.domain.vapid import vapid_keys
+from pwa.domain.people import sessions
 from pwa.models import AuditEvent, PushSubscription, Role, User, utcnow
+from pwa.reminders.vapid import vapid_keys
 from pwa.web.middleware import cookie_names
 from tests.conftest import csrf_token, make_settings, reread
 from tests.factories import make_user

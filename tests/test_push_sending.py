@@ -19,10 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from pwa.db import make_engine
-from pwa.domain import reminders as rules
-from pwa.domain.demo_data import DEMO_CENTRE_ID, load_demo_data
-from pwa.domain.push import MAX_ATTEMPTS, run_once
-from pwa.domain.vapid import vapid_keys
+from pwa.demo.centre import DEMO_CENTRE_ID, load_demo_data
 from pwa.models import (
     Family,
     FamilyMember,
@@ -35,6 +32,9 @@ from pwa.models import (
     TaskState,
     User,
 )
+from pwa.reminders import rules
+from pwa.reminders.sending import MAX_ATTEMPTS, run_once
+from pwa.reminders.vapid import vapid_keys
 from pwa.settings import Settings
 from tests.conftest import make_settings, reread
 from tests.factories import make_family, make_member, make_user

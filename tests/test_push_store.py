@@ -14,9 +14,6 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from pwa.db import make_engine
-from pwa.domain import push_subscriptions
-from pwa.domain import reminder_store as store
-from pwa.domain import reminders as rules
 from pwa.models import (
     MeetingStatus,
     Reminder,
@@ -24,6 +21,7 @@ from pwa.models import (
     ReminderStatus,
     Role,
 )
+from pwa.reminders import rules, store, subscriptions
 from tests.conftest import on_postgres, reread
 from tests.factories import make_family, make_member, make_user
 from tests.factories_push import (
@@ -154,7 +152,7 @@ def test_the_in_app_list_shows_upcoming_reminders_without_any_device(db: Session
     world = make_reminder_world(db)
     make_meeting(db, world.family, world.assistant, MEETING + timedelta(days=3))
     db.commit()
-    upcoming = push_subscriptions.upcoming_reminders(db, user=world.family_user, now=NOON)
+    upcoming = subscriptions.upcoming_reminders(db, user=world.family_user, now=NOON)
     assert [(r.kind, r.send_at) for r in upcoming] == [
         (ReminderKind.meeting_tomorrow, warsaw(2026, 11, 27, 18))
     ]

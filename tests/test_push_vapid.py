@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pwa.domain.vapid import VapidKeyError, generate_private_key, vapid_keys
+from pwa.reminders.vapid import VapidKeyError, generate_private_key, vapid_keys
 from pwa.settings import Settings
 
 

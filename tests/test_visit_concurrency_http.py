@@ -23,8 +23,8 @@ from sqlmodel import Session, func, select
 from starlette.testclient import TestClient
 
 from pwa.app import create_app
-from pwa.domain import sessions
-from pwa.domain import visits as visit_rules
+from pwa.domain.people import sessions
+from pwa.domain.visits import recording as visit_rules
 from pwa.i18n import local_today
 from pwa.models import User, Visit
 from pwa.web.middleware import cookie_names

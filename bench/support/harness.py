@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 
 from pwa.cli import migrate
 from pwa.db import make_engine, unit_of_work
-from pwa.domain import sessions
+from pwa.domain.people import sessions
 from pwa.i18n import local_today
 from pwa.models import Role, User
 from pwa.settings import Settings
@@ -62,8 +62,8 @@ def settings_for(database_url: str, var_dir: Path, port: int = 8000, **more: obj
 
 def prepare(database_url: str, var_dir: Path, *, city: float = 0.0, demo: bool = False) -> float:
     """Migrate, then load the city at scale `city` and/or the demo centre; seconds taken."""
-    from pwa.domain.demo_city import load_city_data
-    from pwa.domain.demo_data import load_demo_data
+    from pwa.demo.centre import load_demo_data
+    from pwa.demo.city import load_city_data
 
     started = time.perf_counter()
     migrate(settings_for(database_url, var_dir))
@@ -104,8 +104,8 @@ class CityPeople:
 
 
 def city_people(database_url: str) -> CityPeople:
-    from pwa.domain.caseload import caseloads
-    from pwa.domain.demo_city import CITY_CENTRE_ID
+    from pwa.demo.city import CITY_CENTRE_ID
+    from pwa.domain.cases.caseload import caseloads
     from pwa.models import Centre, Family
 
     engine = make_engine(database_url, immediate=False)

@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pwa.domain import accessibility
+from pwa.domain.centre import accessibility
 from pwa.web.auth import current_user
 from pwa.web.render import render
 

@@ -6,8 +6,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from pwa.domain import accounts, passkeys, users
-from pwa.domain.errors import Conflict, DomainError, Refused
+from pwa.domain.kernel.errors import Conflict, DomainError, Refused
+from pwa.domain.people import accounts, passkeys, users
 from pwa.web.auth import relying_party, require_actor, sign_out
 from pwa.web.forms import path_uuid
 from pwa.web.json import credential_body, json_error, options_response

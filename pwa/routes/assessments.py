@@ -10,11 +10,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pwa.domain import assessment_views, assessments
-from pwa.domain.actors import Actor
-from pwa.domain.assessments import AREAS, AssessmentForm, GoalProgressForm
-from pwa.domain.errors import Conflict, Invalid
-from pwa.domain.lifecycle import EndWorkForm
+from pwa.domain.assessments import situation, views
+from pwa.domain.assessments.situation import AREAS, AssessmentForm, GoalProgressForm
+from pwa.domain.cases.lifecycle import EndWorkForm
+from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.errors import Conflict, Invalid
 from pwa.i18n import local_today
 from pwa.models import AssessmentKind, Recommendation, Role
 from pwa.web.auth import require_actor
@@ -72,7 +72,7 @@ def _form_page(
     message: str = "",
     status_code: int = 200,
 ) -> Response:
-    view = assessment_views.form_view(
+    view = views.form_view(
         request.state.db, actor=actor, family_id=path_uuid(request, "family_id"), kind=kind,
         today=local_today(),
     )  # fmt: skip
@@ -82,17 +82,17 @@ def _form_page(
         "values": values,
         "errors": errors or {},
         "message": message,
-        "areas": [(name, assessments.area_label(name)) for name in AREAS],
-        "ratings": [(rating, assessments.rating_label(rating)) for rating in assessments.RATINGS],
+        "areas": [(name, situation.area_label(name)) for name in AREAS],
+        "ratings": [(rating, situation.rating_label(rating)) for rating in situation.RATINGS],
         "recommendations": list(Recommendation),
-        "end_reasons": assessments.END_REASONS,
+        "end_reasons": situation.END_REASONS,
     }
     return render(request, template, context, block="assessment_form", status_code=status_code)
 
 
 async def assessment_history(request: Request) -> Response:
     actor = require_actor(request, *STAFF)
-    history = assessment_views.assessment_history(
+    history = views.assessment_history(
         request.state.db,
         actor=actor,
         family_id=path_uuid(request, "family_id"),
@@ -116,7 +116,7 @@ async def new_assessment(request: Request) -> Response:
     values = await posted(request)
     kind = _kind(request, values)
     try:
-        assessments.record_assessment(
+        situation.record_assessment(
             request.state.db, actor=actor, family_id=family_id, kind=kind,
             form=assessment_form(values),
         )  # fmt: skip
@@ -133,7 +133,7 @@ async def new_assessment(request: Request) -> Response:
 
 async def assessment_page(request: Request) -> Response:
     actor = require_actor(request, *STAFF)
-    detail = assessment_views.get_assessment(
+    detail = views.get_assessment(
         request.state.db, actor=actor, assessment_id=path_uuid(request, "assessment_id")
     )
     return render(request, "assessments/show.html", {"detail": detail, "family": detail.family})
@@ -150,7 +150,7 @@ async def end_work_with_assessment(request: Request) -> Response:
     values = await posted(request)
     end = EndWorkForm(**{name: values.get(name, "") for name in END_FIELDS})
     try:
-        assessments.end_work_with_final_assessment(
+        situation.end_work_with_final_assessment(
             request.state.db, actor=actor, family_id=family_id, end=end,
             assessment=assessment_form(values),
         )  # fmt: skip

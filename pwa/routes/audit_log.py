@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pwa.domain import audit
+from pwa.domain.kernel import audit
 from pwa.models import Role
 from pwa.web.auth import require_actor
 from pwa.web.render import render

@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pwa.domain import calendar_feed
+from pwa.domain.visits import calendar_feed
 from pwa.models import utcnow
 from pwa.web.auth import require_actor
 from pwa.web.render import render

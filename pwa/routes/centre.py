@@ -9,27 +9,27 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pwa.domain import centre_page
-from pwa.domain.errors import Invalid
+from pwa.domain.centre import public_page
+from pwa.domain.kernel.errors import Invalid
 from pwa.models import Role
 from pwa.web.auth import require_actor
 from pwa.web.forms import form_fields
 from pwa.web.render import redirect, render
 
 PAGE = "centre/settings.html"
-FIELDS = tuple(field.name for field in fields(centre_page.CentreSettingsForm))
+FIELDS = tuple(field.name for field in fields(public_page.CentreSettingsForm))
 
 
 async def centre_settings(request: Request) -> Response:
     actor = require_actor(request, Role.coordinator)
     if request.method == "GET":
-        form = centre_page.settings_form(request.state.centre)
+        form = public_page.settings_form(request.state.centre)
         saved = request.query_params.get("done") == "saved"
         return render(request, PAGE, {"form": asdict(form), "errors": {}, "saved": saved})
     values = await form_fields(request, *FIELDS)
     try:
-        centre_page.update_settings(
-            request.state.db, actor=actor, form=centre_page.CentreSettingsForm(**values)
+        public_page.update_settings(
+            request.state.db, actor=actor, form=public_page.CentreSettingsForm(**values)
         )
     except Invalid as error:
         request.state.db.rollback()

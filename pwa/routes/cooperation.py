@@ -10,11 +10,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pwa.domain import cooperation, support_catalogue
-from pwa.domain.actors import Actor
-from pwa.domain.cooperation import ContactForm
-from pwa.domain.errors import Conflict, DomainError, Invalid, NotFound
-from pwa.domain.support_catalogue import SupportRequestForm
+from pwa.domain.cases import cooperation, support_catalogue
+from pwa.domain.cases.cooperation import ContactForm
+from pwa.domain.cases.support_catalogue import SupportRequestForm
+from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.errors import Conflict, DomainError, Invalid, NotFound
 from pwa.i18n import local_today
 from pwa.models import Role, SupportRequest
 from pwa.web.auth import require_actor

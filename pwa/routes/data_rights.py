@@ -7,9 +7,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pwa.domain import data_export, data_rights
-from pwa.domain.errors import Conflict
-from pwa.domain.members import local_today
+from pwa.domain.cases import data_export, data_rights
+from pwa.domain.cases.members import local_today
+from pwa.domain.kernel.errors import Conflict
 from pwa.models import Role, utcnow
 from pwa.web.auth import require_actor
 from pwa.web.forms import path_uuid

@@ -6,8 +6,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pwa.domain import users
-from pwa.domain.errors import NotFound
+from pwa.domain.kernel.errors import NotFound
+from pwa.domain.people import users
 from pwa.web.auth import sign_in
 from pwa.web.forms import path_uuid
 from pwa.web.render import render

@@ -17,10 +17,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pwa.domain import caseload, cases, homes, lifecycle, policy, timeline
-from pwa.domain.actors import Actor
-from pwa.domain.errors import Conflict, DomainError, Invalid, NotFound
-from pwa.domain.members import MemberForm
+from pwa.domain.cases import caseload, lifecycle, timeline
+from pwa.domain.cases import record as cases
+from pwa.domain.cases.members import MemberForm
+from pwa.domain.centre import homes
+from pwa.domain.kernel import policy
+from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.errors import Conflict, DomainError, Invalid, NotFound
 from pwa.i18n import local_today
 from pwa.models import CaseStatus, Centre, ConsentForm, Family, Relation, Role
 from pwa.web.auth import require_actor

@@ -6,7 +6,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pwa.domain import homes, opinions
+from pwa.domain.assessments import opinions
+from pwa.domain.centre import homes
 from pwa.models import Role
 from pwa.web.auth import require_role
 from pwa.web.render import render

@@ -14,9 +14,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pwa.domain import intake, lifecycle
-from pwa.domain.actors import Actor
-from pwa.domain.errors import Conflict, DomainError, Invalid
+from pwa.domain.cases import intake, lifecycle
+from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.errors import Conflict, DomainError, Invalid
 from pwa.i18n import local_today
 from pwa.models import ConsentForm, Relation, Role, TeamDecisionKind
 from pwa.web.auth import require_actor

@@ -6,8 +6,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pwa.domain import invitations, passkeys, rate_limits
-from pwa.domain.errors import DomainError, Invalid, NotFound
+from pwa.domain.kernel.errors import DomainError, Invalid, NotFound
+from pwa.domain.people import invitations, passkeys, rate_limits
 from pwa.models import Role, utcnow
 from pwa.web.attempts import limited_attempt
 from pwa.web.auth import relying_party, require_actor, sign_in

@@ -12,9 +12,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pwa.domain import lifecycle
-from pwa.domain.actors import Actor
-from pwa.domain.errors import Conflict, Invalid
+from pwa.domain.cases import lifecycle
+from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.errors import Conflict, Invalid
 from pwa.models import Role
 from pwa.routes.families import STAFF, FormProblem, family_page, family_url
 from pwa.web.auth import require_actor

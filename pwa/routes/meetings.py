@@ -11,9 +11,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pwa.domain import diary, meetings, policy
-from pwa.domain.actors import Actor
-from pwa.domain.errors import Invalid, NotFound
+from pwa.domain.kernel import policy
+from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.errors import Invalid, NotFound
+from pwa.domain.visits import diary, meetings
 from pwa.i18n import WARSAW, to_local
 from pwa.models import PlaceKind, Role, utcnow
 from pwa.web.auth import require_actor

@@ -10,8 +10,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pwa.domain import members
-from pwa.domain.errors import Conflict, Invalid
+from pwa.domain.cases import members
+from pwa.domain.kernel.errors import Conflict, Invalid
 from pwa.routes.families import (
     MEMBER_FIELDS,
     STAFF,

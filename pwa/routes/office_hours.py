@@ -9,9 +9,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pwa.domain import contact, office_hours
-from pwa.domain.actors import Actor
-from pwa.domain.errors import Invalid
+from pwa.domain.centre import contact
+from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.errors import Invalid
+from pwa.domain.visits import office_hours
 from pwa.i18n import format_weekday
 from pwa.models import Role, utcnow
 from pwa.web.auth import require_actor

@@ -9,10 +9,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pwa.domain import opinions
-from pwa.domain.actors import Actor
-from pwa.domain.errors import Conflict, DomainError, Invalid
-from pwa.domain.opinions import OpinionEditForm, OpinionRequestForm
+from pwa.domain.assessments import opinions
+from pwa.domain.assessments.opinions import OpinionEditForm, OpinionRequestForm
+from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.errors import Conflict, DomainError, Invalid
 from pwa.i18n import local_today
 from pwa.models import Role
 from pwa.web.auth import require_actor

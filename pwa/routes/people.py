@@ -6,8 +6,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pwa.domain import accounts, users
-from pwa.domain.errors import Invalid
+from pwa.domain.kernel.errors import Invalid
+from pwa.domain.people import accounts, users
 from pwa.models import Role
 from pwa.web.auth import require_actor
 from pwa.web.forms import form_fields, path_uuid

@@ -17,10 +17,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pwa.domain import plan_agreement, plan_tasks, plans
-from pwa.domain.actors import Actor
-from pwa.domain.errors import Conflict, Invalid
-from pwa.domain.plan_tasks import TaskResult
+from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.errors import Conflict, Invalid
+from pwa.domain.plans import agreement as plan_agreement
+from pwa.domain.plans import editing
+from pwa.domain.plans import tasks as plan_tasks
+from pwa.domain.plans.tasks import TaskResult
 from pwa.models import Role, Task
 from pwa.routes.plans import (
     STAFF,
@@ -130,8 +132,8 @@ async def add_goal(request: Request) -> Response:
     fields = await form_fields(request, *GOAL_FIELDS)
     key = f"add-goal-{plan_id}"
     try:
-        goal = plans.add_goal(
-            request.state.db, actor=actor, plan_id=plan_id, form=plans.GoalForm(**fields)
+        goal = editing.add_goal(
+            request.state.db, actor=actor, plan_id=plan_id, form=editing.GoalForm(**fields)
         )
     except (Invalid, Conflict) as error:
         return refused(
@@ -150,10 +152,10 @@ async def edit_goal(request: Request) -> Response:
     actor = require_actor(request, *STAFF)
     goal_id = path_uuid(request, "goal_id")
     fields = await form_fields(request, *GOAL_FIELDS, "plan_id")
-    form = plans.GoalForm(area=fields["area"], wording=fields["wording"])
+    form = editing.GoalForm(area=fields["area"], wording=fields["wording"])
     key = f"goal-{goal_id}"
     try:
-        goal = plans.edit_goal(request.state.db, actor=actor, goal_id=goal_id, form=form)
+        goal = editing.edit_goal(request.state.db, actor=actor, goal_id=goal_id, form=form)
     except (Invalid, Conflict) as error:
         return refused(
             request, actor, error, block="goal_card", key=key, values=fields,
@@ -172,7 +174,7 @@ async def remove_goal(request: Request) -> Response:
     fields = await form_fields(request, "plan_id")
     page_plan = form_uuid(fields["plan_id"])
     try:
-        draft = plans.remove_goal(request.state.db, actor=actor, goal_id=goal_id)
+        draft = editing.remove_goal(request.state.db, actor=actor, goal_id=goal_id)
     except Conflict as error:
         return refused(
             request, actor, error, block="goal_card", key=f"goal-{goal_id}",
@@ -190,16 +192,16 @@ async def add_task(request: Request) -> Response:
     actor = require_actor(request, *STAFF)
     goal_id = path_uuid(request, "goal_id")
     fields = await form_fields(request, *TASK_FIELDS, "plan_id")
-    form = plans.TaskForm(**{name: fields[name] for name in TASK_FIELDS})
+    form = editing.TaskForm(**{name: fields[name] for name in TASK_FIELDS})
     key = f"add-task-{goal_id}"
     try:
-        task = plans.add_task(request.state.db, actor=actor, goal_id=goal_id, form=form)
+        task = editing.add_task(request.state.db, actor=actor, goal_id=goal_id, form=form)
     except (Invalid, Conflict) as error:
         return refused(
             request, actor, error, block="add_task", key=key, values=fields,
             where={"goal_id": goal_id}, plan_id=form_uuid(fields["plan_id"]),
         )  # fmt: skip
-    family = plans.load_task(request.state.db, actor, task.id)[3]
+    family = editing.load_task(request.state.db, actor, task.id)[3]
     return staff_answer(
         request, actor, family.id, block="add_task", anchor=f"task-{task.id}",
         same_page=task.goal_id == goal_id, where={"goal_id": task.goal_id}, added_task=task,
@@ -225,7 +227,7 @@ async def _change_task(
             message_for=f"task-{task_id}", values=fields, where={"task_id": task_id},
             task_id=task_id,
         )  # fmt: skip
-    family = plans.load_task(request.state.db, actor, task.id)[3]
+    family = editing.load_task(request.state.db, actor, task.id)[3]
     return staff_answer(
         request, actor, family.id, block="task_row", anchor=f"task-{task.id}",
         same_page=task.id == task_id, where={"task_id": task.id},
@@ -234,9 +236,9 @@ async def _change_task(
 
 async def edit_task(request: Request) -> Response:
     def change(actor: Actor, task_id: uuid.UUID, fields: dict[str, str]) -> Task:
-        return plans.edit_task(
+        return editing.edit_task(
             request.state.db, actor=actor, task_id=task_id,
-            form=plans.TaskForm(**{name: fields[name] for name in TASK_FIELDS}),
+            form=editing.TaskForm(**{name: fields[name] for name in TASK_FIELDS}),
             revision=_revision(fields["revision"]),
         )  # fmt: skip
 
@@ -245,7 +247,7 @@ async def edit_task(request: Request) -> Response:
 
 async def change_due_date(request: Request) -> Response:
     def change(actor: Actor, task_id: uuid.UUID, fields: dict[str, str]) -> Task:
-        return plans.change_due_date(
+        return editing.change_due_date(
             request.state.db, actor=actor, task_id=task_id, due_on=fields["due_on"],
             revision=_revision(fields["revision"]),
         )  # fmt: skip
@@ -258,7 +260,7 @@ async def remove_task(request: Request) -> Response:
     task_id = path_uuid(request, "task_id")
     fields = await form_fields(request, "plan_id")
     try:
-        goal = plans.remove_task(request.state.db, actor=actor, task_id=task_id)
+        goal = editing.remove_task(request.state.db, actor=actor, task_id=task_id)
     except Conflict as error:
         return refused(
             request, actor, error, block="task_row", key=f"task-{task_id}",
@@ -303,7 +305,7 @@ async def _tick(
         if not _fragment(request):
             return redirect(request, f"/family/plan#{key}")
         return family_page(request, actor, block="family_tick_result", task_id=task_id)
-    family = plans.load_task(request.state.db, actor, task_id)[3]
+    family = editing.load_task(request.state.db, actor, task_id)[3]
     return staff_answer(
         request, actor, family.id, block="task_tick_result", anchor=key,
         where={"task_id": task_id},

@@ -16,10 +16,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pwa.domain import intake, intake_rules, plan_agreement, plan_diff, plan_views, plans, policy
-from pwa.domain.actors import Actor
-from pwa.domain.errors import Conflict, DomainError, Invalid
-from pwa.domain.plan_views import PlanContents, StaffPlanView
+from pwa.domain.cases import intake, intake_rules
+from pwa.domain.kernel import policy
+from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.errors import Conflict, DomainError, Invalid
+from pwa.domain.plans import agreement as plan_agreement
+from pwa.domain.plans import editing, views
+from pwa.domain.plans import history as plan_diff
+from pwa.domain.plans.views import PlanContents, StaffPlanView
 from pwa.i18n import local_today
 from pwa.models import Family, GoalArea, PlanStatus, Relation, Role
 from pwa.web.auth import require_actor
@@ -45,7 +49,7 @@ def form_uuid(value: str) -> uuid.UUID | None:
 
 
 def family_of_plan(request: Request, actor: Actor, plan_id: uuid.UUID) -> Family:
-    _plan, family = plan_views.get_plan(request.state.db, actor=actor, plan_id=plan_id)
+    _plan, family = views.get_plan(request.state.db, actor=actor, plan_id=plan_id)
     return family
 
 
@@ -138,7 +142,7 @@ def staff_answer(
     fragment = htmx.wants_fragment
     if status_code < 400 and (not fragment or not same_page):
         return redirect(request, plan_url(family_id, anchor))
-    view = plan_views.staff_plan(request.state.db, actor=actor, family_id=family_id)
+    view = views.staff_plan(request.state.db, actor=actor, family_id=family_id)
     found = locate(view, **(where or {}))
     if found is None and status_code < 400:
         return redirect(request, plan_url(family_id, anchor))
@@ -180,7 +184,7 @@ def refused(
     if plan_id is not None:
         family = family_of_plan(request, actor, plan_id)
     elif task_id is not None:
-        family = plans.load_task(request.state.db, actor, task_id)[3]
+        family = editing.load_task(request.state.db, actor, task_id)[3]
     else:  # a form that does not say which page it was on: the plain error page
         raise error
     return staff_answer(
@@ -204,7 +208,7 @@ async def family_plan(request: Request) -> Response:
     the draft's new-goal form (a goal draft the assistant words with the family, then adds)."""
     actor = require_actor(request, *STAFF)
     db = request.state.db
-    view = plan_views.staff_plan(db, actor=actor, family_id=path_uuid(request, "family_id"))
+    view = views.staff_plan(db, actor=actor, family_id=path_uuid(request, "family_id"))
     extra: dict[str, Any] = {}
     if view.draft is not None:
         found = intake.findings(intake_rules.initial_assessment(db, family=view.family))
@@ -220,10 +224,10 @@ async def start_plan(request: Request) -> Response:
     actor = require_actor(request, *STAFF)
     family_id = path_uuid(request, "family_id")
     try:
-        plans.start_plan(request.state.db, actor=actor, family_id=family_id)
+        editing.start_plan(request.state.db, actor=actor, family_id=family_id)
     except Conflict as error:
         request.state.db.rollback()
-        view = plan_views.staff_plan(request.state.db, actor=actor, family_id=family_id)
+        view = views.staff_plan(request.state.db, actor=actor, family_id=family_id)
         context = staff_context(view, page_message=error.message)
         return render(request, STAFF_PAGE, context, status_code=409)
     return redirect(request, plan_url(family_id, "draft"))
@@ -232,7 +236,7 @@ async def start_plan(request: Request) -> Response:
 # --- the family's page, and their agreement ------------------------------------------------
 
 
-def _shared_task(view: plan_views.FamilyPlanView, task_id: uuid.UUID) -> dict[str, Any] | None:
+def _shared_task(view: views.FamilyPlanView, task_id: uuid.UUID) -> dict[str, Any] | None:
     """A task of the plan in force as the family sees it, with its goal."""
     for goal in view.in_force.goals if view.in_force else []:
         for task in goal.tasks:
@@ -251,7 +255,7 @@ def family_page(
     **extra: object,
 ) -> Response:
     """The family's plan page, or one block of it (a task row, the agreement)."""
-    view = plan_views.family_view(request.state.db, actor=actor, today=local_today())
+    view = views.family_view(request.state.db, actor=actor, today=local_today())
     context: dict[str, Any] = {
         "view": view,
         "today": local_today(),
@@ -313,12 +317,12 @@ async def plan_history(request: Request) -> Response:
 async def compare_plans(request: Request) -> Response:
     actor = require_actor(request, *STAFF)
     db = request.state.db
-    plan, family = plan_views.get_plan(db, actor=actor, plan_id=path_uuid(request, "plan_id"))
+    plan, family = views.get_plan(db, actor=actor, plan_id=path_uuid(request, "plan_id"))
     other_id = form_uuid(request.query_params.get("with", "")) or plan.based_on_id
     if other_id is None:  # the first version: nothing before it to compare with
         return redirect(request, f"/families/{family.id}/plan/history")
     comparison = plan_diff.compare(db, actor=actor, plan_id=plan.id, other_id=other_id)
-    members = plan_views.members_of(db, family_id=family.id)
+    members = views.members_of(db, family_id=family.id)
     context = {
         "family": family,
         "comparison": comparison,
@@ -330,7 +334,7 @@ async def compare_plans(request: Request) -> Response:
 
 async def print_plan(request: Request) -> Response:
     actor = require_actor(request, *STAFF)
-    printable = plan_views.printable_plan(
+    printable = views.printable_plan(
         request.state.db, actor=actor, plan_id=path_uuid(request, "plan_id")
     )
     return render(request, "plans/print.html", {"plan": printable})

@@ -9,7 +9,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from pwa.db import database_answers
-from pwa.domain import centre_page
+from pwa.domain.centre import public_page
 from pwa.i18n import format_weekday
 from pwa.web.auth import current_user, home_url
 from pwa.web.render import render
@@ -22,7 +22,7 @@ async def front_page(request: Request) -> Response:
     user = current_user(request)
     if user is not None and "centre" not in request.query_params:  # ?centre= previews the page
         return RedirectResponse(home_url(user), status_code=303)
-    page = centre_page.public_page(
+    page = public_page.public_page(
         request.state.db, centre_param=request.query_params.get("centre", "")[:64]
     )
     context = {"page": page, "weekday_names": weekday_names()}

@@ -8,11 +8,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from pwa.domain import push_subscriptions
-from pwa.domain.errors import DomainError, Invalid, Refused
-from pwa.domain.vapid import vapid_keys
+from pwa.domain.kernel.errors import DomainError, Invalid, Refused
 from pwa.i18n import gettext as _
 from pwa.models import utcnow
+from pwa.reminders import subscriptions
+from pwa.reminders.vapid import vapid_keys
 from pwa.web.auth import require_actor
 from pwa.web.forms import form_fields, form_lists
 from pwa.web.json import json_error, read_json
@@ -27,7 +27,7 @@ def _page(
     request: Request, *, errors: dict[str, str] | None = None, status_code: int = 200
 ) -> Response:
     actor = require_actor(request)
-    view = push_subscriptions.reminder_settings(request.state.db, actor=actor, now=utcnow())
+    view = subscriptions.reminder_settings(request.state.db, actor=actor, now=utcnow())
     saved = request.query_params.get("saved", "")
     context = {
         "view": view,
@@ -62,7 +62,7 @@ async def subscribe(request: Request) -> Response:
     actor = require_actor(request)
     try:
         endpoint, p256dh, auth = await _subscription_json(request)
-        device = push_subscriptions.subscribe(
+        device = subscriptions.subscribe(
             request.state.db, actor=actor, endpoint=endpoint, p256dh=p256dh, auth=auth,
             device_label=device_name(request.headers.get("user-agent", "")),
             allow_loopback=request.app.state.settings.push_allow_loopback,
@@ -81,7 +81,7 @@ async def remove_device(request: Request) -> Response:
         subscription_id = uuid.UUID(fields["subscription_id"])
     except ValueError:
         return redirect(request, PAGE)  # nothing to remove
-    push_subscriptions.remove_device(request.state.db, actor=actor, subscription_id=subscription_id)
+    subscriptions.remove_device(request.state.db, actor=actor, subscription_id=subscription_id)
     return redirect(request, f"{PAGE}?saved=removed")
 
 
@@ -89,7 +89,7 @@ async def choose_kinds(request: Request) -> Response:
     actor = require_actor(request)
     chosen = (await form_lists(request, "kinds"))["kinds"]
     try:
-        push_subscriptions.choose_kinds(request.state.db, actor=actor, values=chosen)
+        subscriptions.choose_kinds(request.state.db, actor=actor, values=chosen)
     except Invalid as error:
         request.state.db.rollback()
         return _page(request, errors=error.errors, status_code=error.status_code)

@@ -10,10 +10,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pwa.domain import reports, reports_monthly, reports_yearly
-from pwa.domain.actors import Actor
-from pwa.domain.errors import NotFound
-from pwa.domain.members import local_today
+from pwa.domain.cases.members import local_today
+from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.errors import NotFound
+from pwa.domain.reports import monthly as reports_monthly
+from pwa.domain.reports import periods
+from pwa.domain.reports import yearly as reports_yearly
 from pwa.models import Role, utcnow
 from pwa.web.auth import require_actor
 from pwa.web.render import render
@@ -36,7 +38,7 @@ def _assistant_id(request: Request) -> uuid.UUID | None:
 def _monthly(request: Request) -> tuple[Actor, reports_monthly.MonthlyReport, date]:
     actor = require_actor(request, *STAFF)
     today = local_today(utcnow())
-    month = reports.parse_month(request.query_params.get("month"), today=today)
+    month = periods.parse_month(request.query_params.get("month"), today=today)
     report = reports_monthly.monthly_report(
         request.state.db, actor=actor, assistant_id=_assistant_id(request), month=month,
         today=today,
@@ -73,7 +75,7 @@ async def monthly_report_csv(request: Request) -> Response:
 def _yearly(request: Request) -> reports_yearly.YearlyFigures:
     actor = require_actor(request, Role.coordinator)
     today = local_today(utcnow())
-    year = reports.parse_year(request.query_params.get("year"), today=today)
+    year = periods.parse_year(request.query_params.get("year"), today=today)
     return reports_yearly.yearly_figures(request.state.db, actor=actor, year=year, today=today)
 
 
@@ -81,7 +83,7 @@ async def yearly_report(request: Request) -> Response:
     figures = _yearly(request)
     context = {
         "figures": figures,
-        "first_year": reports.FIRST_YEAR,
+        "first_year": periods.FIRST_YEAR,
         "this_year": local_today(utcnow()).year,
     }
     return render(request, "reports/yearly.html", context, block="figures")

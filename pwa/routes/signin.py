@@ -6,8 +6,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from pwa.domain import passkeys, rate_limits
-from pwa.domain.errors import DomainError
+from pwa.domain.kernel.errors import DomainError
+from pwa.domain.people import passkeys, rate_limits
 from pwa.web.attempts import limited_attempt
 from pwa.web.auth import client_address, current_user, home_url, relying_party, sign_in
 from pwa.web.json import credential_body, json_error, options_response

@@ -9,10 +9,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pwa.domain import support_catalogue
-from pwa.domain.actors import Actor
-from pwa.domain.errors import Invalid
-from pwa.domain.support_catalogue import ServiceForm
+from pwa.domain.cases import support_catalogue
+from pwa.domain.cases.support_catalogue import ServiceForm
+from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.errors import Invalid
 from pwa.models import Role, SupportCategory
 from pwa.web.auth import require_actor
 from pwa.web.forms import form_fields, path_uuid

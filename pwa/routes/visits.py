@@ -12,9 +12,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pwa.domain import caseload, diary, plan_views, visits
-from pwa.domain.actors import Actor
-from pwa.domain.errors import Conflict, Forbidden, Invalid, NotFound
+from pwa.domain.cases import caseload
+from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.errors import Conflict, Forbidden, Invalid, NotFound
+from pwa.domain.plans import views
+from pwa.domain.visits import diary
+from pwa.domain.visits import recording as visits
 from pwa.i18n import WARSAW, ngettext
 from pwa.i18n import gettext as _
 from pwa.models import Family, PlaceKind, Role, VisitKind, utcnow
@@ -109,7 +112,7 @@ def _new_visit_page(
     errors: Mapping[str, str],
     status_code: int = 200,
 ) -> Response:
-    view = plan_views.staff_plan(request.state.db, actor=actor, family_id=family_id)
+    view = views.staff_plan(request.state.db, actor=actor, family_id=family_id)
     context = {
         "view": view,
         "family": view.family,
@@ -211,7 +214,7 @@ def _edit_page(
     context = {
         "detail": detail,
         "family": detail.family,
-        "members": plan_views.members_of(db, family_id=detail.family.id),
+        "members": views.members_of(db, family_id=detail.family.id),
         **_form_context(values, lists, errors),
     }
     return render(request, "visits/edit.html", context, block="visit_form", status_code=status_code)

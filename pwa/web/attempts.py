@@ -8,8 +8,8 @@ from typing import TypeVar
 
 from starlette.requests import Request
 
-from pwa.domain import rate_limits
-from pwa.domain.errors import NotFound, Refused
+from pwa.domain.kernel.errors import NotFound, Refused
+from pwa.domain.people import rate_limits
 from pwa.web.auth import client_address
 from pwa.web.middleware import KEEP_CHANGES_ON_ERROR
 

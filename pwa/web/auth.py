@@ -6,10 +6,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from pwa import i18n
-from pwa.domain import audit, sessions
-from pwa.domain.actors import Actor
-from pwa.domain.errors import Forbidden
-from pwa.domain.passkeys import RelyingParty
+from pwa.domain.kernel import audit
+from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.errors import Forbidden
+from pwa.domain.people import sessions
+from pwa.domain.people.passkeys import RelyingParty
 from pwa.models import Role, User, UserSession
 from pwa.web.middleware import build_cookie, cookie_names
 from pwa.web.render import redirect

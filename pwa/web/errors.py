@@ -12,7 +12,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pwa import i18n
-from pwa.domain.errors import DomainError, Forbidden, NotFound
+from pwa.domain.kernel.errors import DomainError, Forbidden, NotFound
 from pwa.web.auth import SignInRequired
 from pwa.web.render import redirect, render
 

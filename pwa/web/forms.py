@@ -6,7 +6,7 @@ import uuid
 
 from starlette.requests import Request
 
-from pwa.domain.errors import NotFound
+from pwa.domain.kernel.errors import NotFound
 
 
 def path_uuid(request: Request, name: str) -> uuid.UUID:

@@ -9,7 +9,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from pwa.domain.errors import DomainError, NotFound, Refused
+from pwa.domain.kernel.errors import DomainError, NotFound, Refused
 from pwa.i18n import gettext as _
 
 MAX_JSON_BYTES = 64 * 1024  # a WebAuthn response is a few kilobytes

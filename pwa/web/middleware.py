@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pwa import i18n
-from pwa.domain import sessions
+from pwa.domain.people import sessions
 from pwa.models import Centre
 from pwa.settings import Settings
 from pwa.web.htmx import HtmxDetails

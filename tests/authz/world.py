@@ -8,7 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from sqlmodel import Session
 
-from pwa.domain import invitations, sessions
+from pwa.domain.people import invitations, sessions
 from pwa.i18n import local_today
 from pwa.models import (
     Assessment,

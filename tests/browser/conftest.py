@@ -25,7 +25,7 @@ from playwright.sync_api import (
 from sqlmodel import Session
 
 from pwa.app import create_app
-from pwa.domain.demo_data import load_demo_data
+from pwa.demo.centre import load_demo_data
 from pwa.i18n import local_today
 from tests.conftest import make_settings
 

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import Session
 
-from pwa.domain.demo_data import COURT_CASE, OVERDUE, ZA_ZYCIEM, demo_id
+from pwa.demo.centre import COURT_CASE, OVERDUE, ZA_ZYCIEM, demo_id
 from pwa.i18n import local_today
 from pwa.models import User
 from tests.browser.conftest import check_page

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, select
 
-from pwa.domain.demo_data import demo_id
+from pwa.demo.centre import demo_id
 from pwa.models import Family, FamilyMember
 from tests.browser.conftest import PHONE, RECORD_CSP_VIOLATIONS, LiveServer, check_page
 from tests.conftest import reread

@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from pwa.domain.demo_data import INTAKE_FIRST, INTAKE_STEPS, demo_id
+from pwa.demo.centre import INTAKE_FIRST, INTAKE_STEPS, demo_id
 from tests.browser.conftest import check_page
 
 pytestmark = pytest.mark.browser

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from pwa import i18n
 from pwa.app import create_app
-from pwa.domain.demo_data import load_demo_data
+from pwa.demo.centre import load_demo_data
 from pwa.i18n import local_today
 from pwa.models import Task, TaskState, Visit
 from tests.browser.conftest import LiveServer, check_page

@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import BrowserContext, CDPSession, Page, expect
 from sqlmodel import Session, select
 
-from pwa.domain import invitations
-from pwa.domain.demo_data import DEMO_CENTRE_ID
+from pwa.demo.centre import DEMO_CENTRE_ID
+from pwa.domain.people import invitations
 from pwa.models import Centre, PasskeyCredential, Role, User
 from tests.browser.conftest import LiveServer, check_page
 from tests.conftest import reread

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import Session
 
-from pwa.domain.demo_data import demo_id
+from pwa.demo.centre import demo_id
 from pwa.models import Family, FamilyMember, User
 from tests.browser.conftest import check_page
 

@@ -8,11 +8,13 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session, col, select
 
-from pwa.domain import assessment_views, assessments, lifecycle
-from pwa.domain.actors import Actor
-from pwa.domain.assessments import GoalProgressForm, assessment_due_for
-from pwa.domain.errors import Conflict, Invalid, NotFound
-from pwa.domain.homes import AssessmentStatus
+from pwa.domain.assessments import situation as assessments
+from pwa.domain.assessments import views
+from pwa.domain.assessments.situation import GoalProgressForm, assessment_due_for
+from pwa.domain.cases import lifecycle
+from pwa.domain.centre.homes import AssessmentStatus
+from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.errors import Conflict, Invalid, NotFound
 from pwa.i18n import use_locale
 from pwa.models import (
     Assessment,
@@ -351,7 +353,7 @@ def test_only_work_under_way_ends_with_a_final_assessment(db: Session, status: C
 def test_the_history_keeps_every_assessment_newest_first(db: Session, case: Case):
     make_assessment(db, case.family, on=date(2026, 2, 10), kind=AssessmentKind.initial)
     make_assessment(db, case.family, on=date(2026, 8, 3), author=case.assistant)
-    history = assessment_views.assessment_history(
+    history = views.assessment_history(
         db, actor=case.as_assistant, family_id=case.family.id, today=TODAY
     )
     assert [row.assessment.assessed_on for row in history.rows] == [
@@ -369,9 +371,7 @@ def test_one_assessment_shows_its_areas_and_goal_ratings(db: Session, case: Case
         db, case.family, on=date(2026, 8, 3), ratings=[(goals[1], 2), (goals[0], 4)], health=""
     )
     with use_locale("en"):
-        detail = assessment_views.get_assessment(
-            db, actor=case.as_coordinator, assessment_id=written.id
-        )
+        detail = views.get_assessment(db, actor=case.as_coordinator, assessment_id=written.id)
         assert detail.areas == [("The children's situation and safety", "Dzieci bezpieczne.")]
         assert [(row.goal, row.progress.rating) for row in detail.progress] == [
             (goals[0], 4),
@@ -386,11 +386,9 @@ def test_families_and_other_assistants_never_see_assessments(db: Session, case: 
     stranger = Actor(make_user(db, case.centre, Role.assistant))
     for actor in (case.as_parent, stranger):
         with pytest.raises(NotFound):
-            assessment_views.assessment_history(
-                db, actor=actor, family_id=case.family.id, today=TODAY
-            )
+            views.assessment_history(db, actor=actor, family_id=case.family.id, today=TODAY)
         with pytest.raises(NotFound):
-            assessment_views.get_assessment(db, actor=actor, assessment_id=written.id)
+            views.get_assessment(db, actor=actor, assessment_id=written.id)
         with pytest.raises(NotFound):
             assessments.record_assessment(
                 db, actor=actor, family_id=case.family.id,
@@ -401,7 +399,7 @@ def test_families_and_other_assistants_never_see_assessments(db: Session, case: 
 def test_the_form_offers_the_goals_of_the_plan_in_force_only(db: Session, case: Case):
     agreed = make_goals(db, case.family)
     make_goals(db, case.family, version=2, status=PlanStatus.draft, agreed_at=None)
-    view = assessment_views.form_view(
+    view = views.form_view(
         db, actor=case.as_assistant, family_id=case.family.id,
         kind=AssessmentKind.periodic, today=TODAY,
     )  # fmt: skip

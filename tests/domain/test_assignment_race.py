@@ -1,6 +1,6 @@
 """Two coordinators assigning at the same moment never give an assistant a 16th family.
 
-`cases.assign_assistant` locks the assistant's row (SELECT ... FOR UPDATE) before counting
+`record.assign_assistant` locks the assistant's row (SELECT ... FOR UPDATE) before counting
 her families, so the second assignment waits for the first to commit and then counts it.
 Each coordinator works in her own session on her own engine, as two requests of the app
 would.
@@ -19,10 +19,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from pwa.db import make_engine
-from pwa.domain import cases
-from pwa.domain.actors import Actor
-from pwa.domain.caseload import MAX_FAMILIES_PER_ASSISTANT
-from pwa.domain.errors import DomainError
+from pwa.domain.cases import record
+from pwa.domain.cases.caseload import MAX_FAMILIES_PER_ASSISTANT
+from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.errors import DomainError
 from pwa.models import Assignment, CaseStatus, Role, User
 from tests.conftest import on_postgres
 from tests.factories import make_centre, make_family, make_user
@@ -75,7 +75,7 @@ def _one_round(engines: list[Engine], setup: Setup) -> list[str]:
             with Session(engines[index], expire_on_commit=False) as db:
                 barrier.wait()
                 try:
-                    cases.assign_assistant(
+                    record.assign_assistant(
                         db,
                         actor=setup.coordinators[index],
                         family_id=setup.newcomers[index],
@@ -84,7 +84,7 @@ def _one_round(engines: list[Engine], setup: Setup) -> list[str]:
                     )
                     db.commit()
                     outcomes.append("assigned")
-                except cases.CaseloadFull:
+                except record.CaseloadFull:
                     db.rollback()
                     outcomes.append("refused")
         except BaseException as error:
@@ -154,7 +154,7 @@ def test_the_second_assignment_waits_for_the_first_and_then_counts_it(
     def first() -> None:
         try:
             with Session(first_engine, expire_on_commit=False) as db:
-                results["first"] = cases.assign_assistant(
+                results["first"] = record.assign_assistant(
                     db, actor=setup.coordinators[0], family_id=setup.newcomers[0],
                     assistant_id=str(setup.assistant.id), now=NOW,
                 )  # fmt: skip
@@ -169,7 +169,7 @@ def test_the_second_assignment_waits_for_the_first_and_then_counts_it(
         first_assigned.wait(DEADLINE_SECONDS)
         with Session(second_engine, expire_on_commit=False) as db:
             try:
-                results["second"] = cases.assign_assistant(
+                results["second"] = record.assign_assistant(
                     db, actor=setup.coordinators[1], family_id=setup.newcomers[1],
                     assistant_id=str(setup.assistant.id), now=NOW,
                 )  # fmt: skip
@@ -194,5 +194,5 @@ def test_the_second_assignment_waits_for_the_first_and_then_counts_it(
         second_engine.dispose()
 
     assert isinstance(results["first"], Assignment)
-    assert isinstance(results["second"], cases.CaseloadFull)
+    assert isinstance(results["second"], record.CaseloadFull)
     assert _current_count(engine, setup.assistant) == MAX_FAMILIES_PER_ASSISTANT

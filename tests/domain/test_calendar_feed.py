@@ -9,10 +9,10 @@ import pytest
 from icalendar import Calendar
 from sqlmodel import Session, select
 
-from pwa.domain.actors import Actor
-from pwa.domain.calendar_feed import calendar_feed, renew_calendar_token, stop_calendar_feed
-from pwa.domain.errors import NotFound
-from pwa.domain.meetings import move_meeting
+from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.errors import NotFound
+from pwa.domain.visits.calendar_feed import calendar_feed, renew_calendar_token, stop_calendar_feed
+from pwa.domain.visits.meetings import move_meeting
 from pwa.i18n import gettext, use_locale
 from pwa.models import Assignment, AuditEvent, MeetingStatus, PlaceKind, Role
 from tests.factories import make_user

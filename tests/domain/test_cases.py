@@ -7,10 +7,11 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session, col, select
 
-from pwa.domain import cases, members
-from pwa.domain.caseload import MAX_FAMILIES_PER_ASSISTANT
-from pwa.domain.errors import Conflict, Forbidden, Invalid, NotFound
-from pwa.domain.members import MemberForm, parse_day
+from pwa.domain.cases import members
+from pwa.domain.cases import record as cases
+from pwa.domain.cases.caseload import MAX_FAMILIES_PER_ASSISTANT
+from pwa.domain.cases.members import MemberForm, parse_day
+from pwa.domain.kernel.errors import Conflict, Forbidden, Invalid, NotFound
 from pwa.i18n import use_locale
 from pwa.models import Assignment, CaseStatus, FamilyMember, Relation, Role
 from tests.factories import make_centre, make_family, make_member, make_user

@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from sqlmodel import Session, select
 
-from pwa.domain import cooperation, timeline
-from pwa.domain.actors import Actor
-from pwa.domain.errors import Conflict, Invalid, NotFound
+from pwa.domain.cases import cooperation, timeline
+from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.errors import Conflict, Invalid, NotFound
 from pwa.i18n import use_locale
 from pwa.models import AuditEvent, CaseStatus, InstitutionContact, Role
 from tests.factories import make_user

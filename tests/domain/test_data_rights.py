@@ -10,15 +10,15 @@ from datetime import date
 import pytest
 from sqlmodel import Session, col, select
 
-from pwa.domain.actors import Actor
-from pwa.domain.data_export import export_family
-from pwa.domain.data_rights import (
+from pwa.domain.cases.data_export import export_family
+from pwa.domain.cases.data_rights import (
     anonymise_family,
     retention_ends_on,
     retention_overview,
 )
-from pwa.domain.errors import Conflict, Forbidden, NotFound
-from pwa.domain.reports_yearly import yearly_figures
+from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.errors import Conflict, Forbidden, NotFound
+from pwa.domain.reports.yearly import yearly_figures
 from pwa.i18n import use_locale
 from pwa.models import (
     AuditEvent,

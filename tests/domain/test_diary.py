@@ -10,8 +10,9 @@ from datetime import date, time, timedelta
 import pytest
 from sqlmodel import Session, col, select
 
-from pwa.domain.actors import Actor
-from pwa.domain.diary import (
+from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.errors import Forbidden, NotFound
+from pwa.domain.visits.diary import (
     FamilyVisit,
     assistant_diary,
     confirm_visit,
@@ -20,7 +21,6 @@ from pwa.domain.diary import (
     visit_detail,
     visits_for_family_member,
 )
-from pwa.domain.errors import Forbidden, NotFound
 from pwa.i18n import use_locale
 from pwa.models import Assignment, AuditEvent, PlaceKind, Role, VisitKind
 from tests.factories import make_family_user, make_member, make_user

@@ -9,10 +9,13 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlmodel import Session, col, select
 
-from pwa.domain import assessments, cases, homes, intake, plans
-from pwa.domain.actors import Actor
-from pwa.domain.errors import Conflict, Forbidden, Invalid, NotFound
-from pwa.domain.lifecycle import ConsentGivenForm, add_months
+from pwa.domain.assessments import situation
+from pwa.domain.cases import intake, record
+from pwa.domain.cases.lifecycle import ConsentGivenForm, add_months
+from pwa.domain.centre import homes
+from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.errors import Conflict, Forbidden, Invalid, NotFound
+from pwa.domain.plans import editing
 from pwa.models import (
     Assessment,
     AssessmentKind,
@@ -71,7 +74,7 @@ def decide(db: Session, coordinator: User, family: Family, **values: str) -> Tea
 
 
 def assign(db: Session, coordinator: User, family: Family, assistant: User) -> Assignment:
-    return cases.assign_assistant(
+    return record.assign_assistant(
         db, actor=Actor(coordinator), family_id=family.id, assistant_id=str(assistant.id), now=NOW
     )
 
@@ -294,14 +297,14 @@ def test_no_plan_before_the_initial_assessment(db: Session):
     actor = Actor(assistant)
 
     with pytest.raises(Conflict, match="po ocenie wstępnej"):
-        plans.start_plan(db, actor=actor, family_id=family.id, now=NOW)
+        editing.start_plan(db, actor=actor, family_id=family.id, now=NOW)
     assert db.exec(select(Plan)).all() == []
 
-    assessments.record_assessment(
+    situation.record_assessment(
         db, actor=actor, family_id=family.id, kind=AssessmentKind.initial,
         form=assessment_form(assessed_on="2026-11-10", household="Zaległy czynsz."), now=NOW,
     )  # fmt: skip
-    plan = plans.start_plan(db, actor=actor, family_id=family.id, now=NOW)
+    plan = editing.start_plan(db, actor=actor, family_id=family.id, now=NOW)
 
     assert plan.version == 1
 
@@ -314,7 +317,7 @@ def test_an_initial_assessment_of_an_earlier_round_does_not_open_the_first_plan(
     db.flush()
 
     with pytest.raises(Conflict):
-        plans.start_plan(db, actor=Actor(assistant), family_id=family.id, now=NOW)
+        editing.start_plan(db, actor=Actor(assistant), family_id=family.id, now=NOW)
 
 
 def test_the_assessment_clock_starts_at_the_start_of_work(db: Session):
@@ -322,21 +325,21 @@ def test_the_assessment_clock_starts_at_the_start_of_work(db: Session):
     round of work) does not move it; one written after the start counts as the last one."""
     started = date(2026, 6, 1)
     family, assistant = working_family(db, started)
-    due = assessments.assessment_due_for(db, family=family, today=TODAY)
+    due = situation.assessment_due_for(db, family=family, today=TODAY)
     assert due.due == add_months(started, 6) == date(2026, 12, 1)
 
     db.add(
         Assessment(family_id=family.id, kind=AssessmentKind.initial, assessed_on=date(2026, 2, 1))
     )
     db.flush()
-    assert assessments.assessment_due_for(db, family=family, today=TODAY).due == date(2026, 12, 1)
+    assert situation.assessment_due_for(db, family=family, today=TODAY).due == date(2026, 12, 1)
     assert homes.assessment_due(started, date(2026, 2, 1)) == date(2026, 12, 1)
 
-    assessments.record_assessment(
+    situation.record_assessment(
         db, actor=Actor(assistant), family_id=family.id, kind=AssessmentKind.initial,
         form=assessment_form(assessed_on="2026-06-15"), now=NOW,
     )  # fmt: skip
-    assert assessments.assessment_due_for(db, family=family, today=TODAY).due == date(2026, 12, 15)
+    assert situation.assessment_due_for(db, family=family, today=TODAY).due == date(2026, 12, 15)
 
 
 def test_the_findings_of_the_initial_assessment_suggest_goal_areas(db: Session):
@@ -395,11 +398,11 @@ def test_a_referral_is_handed_over_only_to_the_centres_own_organisations(db: Ses
         "phone": "", "referral_reason": "Trudności.", "social_worker_name": "Ewa Kaczmarek",
         "referred_on": "2026-11-02",
     }  # fmt: skip
-    members = (cases.MemberForm(first_name="Ewa", last_name="Nowak", relation="parent"),)
+    members = (record.MemberForm(first_name="Ewa", last_name="Nowak", relation="parent"),)
 
     with pytest.raises(Invalid) as refused:
-        cases.register_family(
-            db, actor=Actor(coordinator), now=NOW, form=cases.ReferralForm(
+        record.register_family(
+            db, actor=Actor(coordinator), now=NOW, form=record.ReferralForm(
                 **base, members=members, handled_by_centre_id=str(foreign.id),
                 interview_on="2026-10-20", director_request_on="2026-10-10",
             ),
@@ -408,8 +411,8 @@ def test_a_referral_is_handed_over_only_to_the_centres_own_organisations(db: Ses
         "handled_by_centre_id", "handed_over_on", "director_request_on",
     }  # fmt: skip
 
-    family = cases.register_family(
-        db, actor=Actor(coordinator), now=NOW, form=cases.ReferralForm(
+    family = record.register_family(
+        db, actor=Actor(coordinator), now=NOW, form=record.ReferralForm(
             **base, members=members, handled_by_centre_id=str(ccwr.id),
             handed_over_on="2026-11-03", interview_on="2026-10-20", interview_by="Ewa Kaczmarek",
             director_request_on="2026-10-30", director_request_reference="DOPS.4011.5.2026",

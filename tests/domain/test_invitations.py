@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session
 
-from pwa.domain import invitations
-from pwa.domain.actors import Actor
-from pwa.domain.errors import Conflict, Invalid, NotFound
+from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.errors import Conflict, Invalid, NotFound
+from pwa.domain.people import invitations
 from pwa.models import InvitationStatus, Relation, Role, utcnow
 from tests.factories import make_centre, make_family, make_family_user, make_member, make_user
 

@@ -11,18 +11,18 @@ from typing import Any
 import pytest
 from sqlmodel import Session, col, select
 
-from pwa.domain import consents, lifecycle, timeline
-from pwa.domain.actors import Actor
-from pwa.domain.caseload import MAX_FAMILIES_PER_ASSISTANT
-from pwa.domain.cases import CaseloadFull
-from pwa.domain.errors import Conflict, Forbidden, Invalid, NotFound
-from pwa.domain.lifecycle import (
+from pwa.domain.cases import consents, lifecycle, timeline
+from pwa.domain.cases.caseload import MAX_FAMILIES_PER_ASSISTANT
+from pwa.domain.cases.lifecycle import (
     ConsentGivenForm,
     EndWorkForm,
     MonitoringForm,
     ReasonForm,
     WithdrawalForm,
 )
+from pwa.domain.cases.record import CaseloadFull
+from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.errors import Conflict, Forbidden, Invalid, NotFound
 from pwa.i18n import use_locale
 from pwa.models import (
     Assessment,

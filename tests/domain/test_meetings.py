@@ -11,10 +11,10 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from sqlmodel import Session, select
 
-from pwa.domain.actors import Actor
-from pwa.domain.contact import contact_page
-from pwa.domain.errors import Conflict, Forbidden, Invalid, NotFound
-from pwa.domain.meetings import (
+from pwa.domain.centre.contact import contact_page
+from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.errors import Conflict, Forbidden, Invalid, NotFound
+from pwa.domain.visits.meetings import (
     MeetingForm,
     cancel_meeting,
     family_meetings,
@@ -22,7 +22,7 @@ from pwa.domain.meetings import (
     move_meeting,
     schedule_meeting,
 )
-from pwa.domain.office_hours import (
+from pwa.domain.visits.office_hours import (
     OfficeHoursForm,
     add_office_hours,
     centre_office_hours,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
-from pwa.domain.office_hours import is_public_holiday, next_office_hours
+from pwa.domain.visits.office_hours import is_public_holiday, next_office_hours
 from pwa.models import OfficeHours
 
 WEDNESDAY = 2

@@ -8,10 +8,10 @@ from datetime import date, time
 import pytest
 from sqlmodel import Session, col, select
 
-from pwa.domain import opinion_draft, opinions
-from pwa.domain.actors import Actor
-from pwa.domain.errors import Conflict, Invalid, NotFound
-from pwa.domain.opinions import OpinionEditForm
+from pwa.domain.assessments import opinion_draft, opinions
+from pwa.domain.assessments.opinions import OpinionEditForm
+from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.errors import Conflict, Invalid, NotFound
 from pwa.i18n import use_locale
 from pwa.models import (
     AssessmentKind,

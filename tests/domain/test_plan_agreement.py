@@ -9,9 +9,10 @@ import pytest
 from sqlmodel import Session
 
 from pwa import i18n
-from pwa.domain import plan_agreement, plan_views, plans
-from pwa.domain.errors import Conflict, Forbidden, Invalid, NotFound
-from pwa.domain.plan_agreement import ConsultationForm, FosterCoordinationForm, PaperAgreementForm
+from pwa.domain.kernel.errors import Conflict, Forbidden, Invalid, NotFound
+from pwa.domain.plans import agreement as plan_agreement
+from pwa.domain.plans import editing, views
+from pwa.domain.plans.agreement import ConsultationForm, FosterCoordinationForm, PaperAgreementForm
 from pwa.models import AgreementMethod, CaseStatus, PlanStatus, Relation
 from tests.factories import make_member
 from tests.factories_plans import (
@@ -36,8 +37,8 @@ def english() -> Iterator[None]:
 
 def seen(db: Session, plan) -> str:  # type: ignore[no-untyped-def]
     """The fingerprint of the version as the family's page shows it."""
-    found = plan_views.contents(db, plan=plan)
-    return plan_views.fingerprint(found.goals, found.tasks)
+    found = views.contents(db, plan=plan)
+    return views.fingerprint(found.goals, found.tasks)
 
 
 # --- consultation and foster-care coordination -------------------------------------------
@@ -101,7 +102,7 @@ def test_coordination_with_the_foster_care_coordinator_is_recorded_and_carried_o
         recorded.foster_coordination_on,
     ) == ("Marta Wójcik, PCPR Kłodzko", "PPR/12/2026", TODAY - timedelta(days=4))
     agree_on_paper(db, world, plan)
-    second = plans.start_plan(db, actor=world.assistant, family_id=world.family.id, now=NOW)
+    second = editing.start_plan(db, actor=world.assistant, family_id=world.family.id, now=NOW)
     assert second.foster_coordination_reference == "PPR/12/2026"
     assert second.consulted_on is None  # each version is consulted anew
 
@@ -193,7 +194,9 @@ def test_a_plan_changed_while_the_family_read_it_is_not_agreed(db: Session):
     world = plan_world(db)
     plan, _goal, [task] = draft_plan(db, world)
     read = seen(db, plan)
-    plans.change_due_date(db, actor=world.assistant, task_id=task.id, due_on="2027-02-01", now=NOW)
+    editing.change_due_date(
+        db, actor=world.assistant, task_id=task.id, due_on="2027-02-01", now=NOW
+    )
     with pytest.raises(Conflict, match="changed while you were reading"):
         plan_agreement.agree_on_phone(
             db, actor=world.parent_user, plan_id=plan.id, fingerprint=read, now=NOW
@@ -212,10 +215,12 @@ def test_an_already_agreed_version_is_not_agreed_again(db: Session):
 
 def test_a_plan_without_goals_or_with_a_goal_without_tasks_cannot_be_agreed(db: Session):
     world = plan_world(db)
-    plan = plans.start_plan(db, actor=world.assistant, family_id=world.family.id, now=NOW)
+    plan = editing.start_plan(db, actor=world.assistant, family_id=world.family.id, now=NOW)
     with pytest.raises(Conflict, match="no goals"):
         agree_on_paper(db, world, plan)
-    plans.add_goal(db, actor=world.assistant, plan_id=plan.id, form=goal_form("Pusty cel"), now=NOW)
+    editing.add_goal(
+        db, actor=world.assistant, plan_id=plan.id, form=goal_form("Pusty cel"), now=NOW
+    )
     with pytest.raises(Conflict, match='"Pusty cel" has no tasks'):
         agree_on_paper(db, world, plan)
 
@@ -223,7 +228,9 @@ def test_a_plan_without_goals_or_with_a_goal_without_tasks_cannot_be_agreed(db: 
 def test_agreeing_to_a_new_version_supersedes_the_one_in_force(db: Session):
     world = plan_world(db)
     first, _goal, [task] = agreed_plan(db, world)
-    plans.change_due_date(db, actor=world.assistant, task_id=task.id, due_on="2027-03-01", now=NOW)
+    editing.change_due_date(
+        db, actor=world.assistant, task_id=task.id, due_on="2027-03-01", now=NOW
+    )
     _first, second = plans_of(db, world.family)
     assert first.status is PlanStatus.agreed  # in force until the new version is agreed
     plan_agreement.agree_on_phone(

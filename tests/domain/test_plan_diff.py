@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from pwa.domain.plan_diff import diff_versions
-from pwa.domain.plan_views import fingerprint
+from pwa.domain.plans.history import diff_versions
+from pwa.domain.plans.views import fingerprint
 from pwa.models import Goal, GoalArea, Task, TaskState
 
 OLD_PLAN, NEW_PLAN = uuid.uuid4(), uuid.uuid4()

@@ -12,9 +12,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from pwa import i18n
-from pwa.domain import plan_tasks, plans
-from pwa.domain.actors import Actor
-from pwa.domain.errors import Conflict, Forbidden, Invalid, NotFound
+from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.errors import Conflict, Forbidden, Invalid, NotFound
+from pwa.domain.plans import editing
+from pwa.domain.plans import tasks as plan_tasks
 from pwa.models import CaseStatus, Goal, Task, TaskState, User
 from tests.conftest import on_postgres
 from tests.factories_plans import (
@@ -152,7 +153,9 @@ def test_a_replayed_tick_of_a_done_task_succeeds_without_change(db: Session):
 def test_a_tick_on_a_task_edited_meanwhile_is_a_conflict(db: Session):
     world = plan_world(db)
     _plan, _goal, [task] = draft_plan(db, world)
-    plans.change_due_date(db, actor=world.assistant, task_id=task.id, due_on="2027-01-04", now=NOW)
+    editing.change_due_date(
+        db, actor=world.assistant, task_id=task.id, due_on="2027-01-04", now=NOW
+    )
     with pytest.raises(Conflict, match="changed in the meantime"):
         plan_tasks.mark_done(db, actor=world.assistant, task_id=task.id, revision=1, now=NOW)
     assert task.state is TaskState.open
@@ -171,7 +174,7 @@ def test_a_tick_on_a_task_dropped_meanwhile_says_so(db: Session):
 def test_a_tick_on_a_version_replaced_meanwhile_is_a_conflict(db: Session):
     world = plan_world(db)
     _first, _goal, [task] = agreed_plan(db, world, task_form(world.parent))
-    second = plans.start_plan(db, actor=world.assistant, family_id=world.family.id, now=NOW)
+    second = editing.start_plan(db, actor=world.assistant, family_id=world.family.id, now=NOW)
     agree_on_paper(db, world, second)
     with pytest.raises(Conflict, match="replaced by a newer one"):
         plan_tasks.mark_done(db, actor=world.parent_user, task_id=task.id, revision=1, now=NOW)
@@ -198,7 +201,7 @@ def test_a_tick_in_the_plan_in_force_keeps_the_new_draft_in_step(db: Session):
     agreed, _goal, [ticked, dropped_in_draft] = agreed_plan(
         db, world, task_form(world.parent), task_form(action="Drugie")
     )
-    draft = plans.start_plan(db, actor=world.assistant, family_id=world.family.id, now=NOW)
+    draft = editing.start_plan(db, actor=world.assistant, family_id=world.family.id, now=NOW)
     on_purpose = copy_in(db, draft.id, dropped_in_draft)
     plan_tasks.drop_task(
         db, actor=world.assistant, task_id=on_purpose.id, revision=1, reason="Już niepotrzebne"
@@ -309,13 +312,13 @@ def test_two_new_versions_started_at_once_make_one_draft(engine: Engine, db: Ses
     world = plan_world(db)
     agreed_plan(db, world)
     db.commit()
-    plans.start_plan(db, actor=world.assistant, family_id=world.family.id, now=NOW)
+    editing.start_plan(db, actor=world.assistant, family_id=world.family.id, now=NOW)
     coordinator_id = world.coordinator.id
 
     def start(session: Session) -> object:
         coordinator = session.get(User, coordinator_id)
         assert coordinator is not None
-        return plans.start_plan(
+        return editing.start_plan(
             session, actor=Actor(coordinator), family_id=world.family.id, now=NOW
         )
 

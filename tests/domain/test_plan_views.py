@@ -10,9 +10,11 @@ import pytest
 from sqlmodel import Session
 
 from pwa import i18n
-from pwa.domain import plan_agreement, plan_diff, plan_tasks, plan_views, plans
-from pwa.domain.actors import Actor
-from pwa.domain.errors import NotFound
+from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.errors import NotFound
+from pwa.domain.plans import agreement, editing, views
+from pwa.domain.plans import history as plan_diff
+from pwa.domain.plans import tasks as plan_tasks
 from pwa.models import AgreementMethod, PlanStatus, Role, Task, TaskState
 from tests.factories import make_family_user, make_member
 from tests.factories_plans import (
@@ -49,10 +51,8 @@ def field_names(value: object) -> set[str]:
 
 
 def consulted(db: Session, world, plan) -> None:  # type: ignore[no-untyped-def]
-    form = plan_agreement.ConsultationForm("2026-11-20", "Ewa Kaczmarek", REMARKS)
-    plan_agreement.record_consultation(
-        db, actor=world.assistant, plan_id=plan.id, form=form, now=NOW
-    )
+    form = agreement.ConsultationForm("2026-11-20", "Ewa Kaczmarek", REMARKS)
+    agreement.record_consultation(db, actor=world.assistant, plan_id=plan.id, form=form, now=NOW)
 
 
 # --- the family's page ---------------------------------------------------------------------
@@ -68,7 +68,7 @@ def test_the_family_sees_own_tasks_first_and_what_is_due_within_14_days(db: Sess
         task_form(world.parent, due_on=TODAY + timedelta(days=15), action="Mama idzie do PUP"),
         task_form(world.parent, due_on=TODAY + timedelta(days=14), action="Mama płaci czynsz"),
     )
-    view = plan_views.family_view(db, actor=world.parent_user, today=TODAY)
+    view = views.family_view(db, actor=world.parent_user, today=TODAY)
     assert [t.id for t in view.tasks] == [mine_soon.id, mine_far.id, soon.id, far.id]
     assert [t.is_mine for t in view.tasks] == [True, True, False, False]
     assert [t.id for t in view.due_soon] == [soon.id, mine_soon.id]
@@ -85,7 +85,7 @@ def test_overdue_open_tasks_are_due_soon_and_done_ones_are_not(db: Session):
         db, world, task_form(world.parent), task_form(world.parent, action="Drugie")
     )
     plan_tasks.mark_done(db, actor=world.parent_user, task_id=done.id, revision=1, now=NOW)
-    view = plan_views.family_view(db, actor=world.parent_user, today=TODAY + timedelta(days=20))
+    view = views.family_view(db, actor=world.parent_user, today=TODAY + timedelta(days=20))
     assert [t.id for t in view.due_soon] == [overdue.id]
     assert [t.id for t in view.tasks] == [overdue.id, done.id]  # open ones before done ones
 
@@ -95,18 +95,16 @@ def test_the_family_sees_progress_and_the_version_it_agreed_to(db: Session):
     plan, goal, [done, _open, dropped] = draft_plan(
         db, world, task_form(), task_form(action="Drugie"), task_form(action="Trzecie")
     )
-    plan_agreement.agree_on_phone(
+    agreement.agree_on_phone(
         db,
         actor=world.parent_user,
         plan_id=plan.id,
-        fingerprint=plan_views.family_view(
-            db, actor=world.parent_user
-        ).awaiting_agreement.fingerprint,  # type: ignore[union-attr]
+        fingerprint=views.family_view(db, actor=world.parent_user).awaiting_agreement.fingerprint,  # type: ignore[union-attr]
         now=NOW,
     )
     plan_tasks.mark_done(db, actor=world.assistant, task_id=done.id, revision=1, now=NOW)
     plan_tasks.drop_task(db, actor=world.assistant, task_id=dropped.id, revision=1, reason="Zbędne")
-    view = plan_views.family_view(db, actor=world.parent_user, today=TODAY)
+    view = views.family_view(db, actor=world.parent_user, today=TODAY)
     assert view.in_force is not None and view.awaiting_agreement is None
     assert (view.in_force.version, view.in_force.status) == (1, PlanStatus.agreed)
     assert (view.in_force.agreed_at, view.in_force.agreement_method) == (NOW, AgreementMethod.phone)
@@ -119,13 +117,15 @@ def test_the_family_sees_progress_and_the_version_it_agreed_to(db: Session):
 def test_the_family_sees_a_new_version_to_agree_to_next_to_the_one_in_force(db: Session):
     world = plan_world(db)
     agreed, _goal, [task] = agreed_plan(db, world)
-    plans.change_due_date(db, actor=world.assistant, task_id=task.id, due_on="2027-01-11", now=NOW)
-    view = plan_views.family_view(db, actor=world.parent_user, today=TODAY)
+    editing.change_due_date(
+        db, actor=world.assistant, task_id=task.id, due_on="2027-01-11", now=NOW
+    )
+    view = views.family_view(db, actor=world.parent_user, today=TODAY)
     assert view.in_force is not None and view.in_force.id == agreed.id
     assert view.awaiting_agreement is not None and view.awaiting_agreement.version == 2
     assert view.may_agree
     assert not any(t.may_tick for g in view.awaiting_agreement.goals for t in g.tasks)
-    agreed_now = plan_agreement.agree_on_phone(
+    agreed_now = agreement.agree_on_phone(
         db,
         actor=world.parent_user,
         plan_id=view.awaiting_agreement.id,
@@ -137,9 +137,9 @@ def test_the_family_sees_a_new_version_to_agree_to_next_to_the_one_in_force(db: 
 
 def test_an_empty_draft_is_not_offered_for_agreement_and_a_child_may_not_agree(db: Session):
     world = plan_world(db)
-    plans.start_plan(db, actor=world.assistant, family_id=world.family.id, now=NOW)
+    editing.start_plan(db, actor=world.assistant, family_id=world.family.id, now=NOW)
     child = world.member_user(db, world.child)
-    view = plan_views.family_view(db, actor=child, today=TODAY)
+    view = views.family_view(db, actor=child, today=TODAY)
     assert (view.in_force, view.awaiting_agreement, view.tasks, view.may_agree) == (
         None,
         None,
@@ -152,7 +152,7 @@ def test_the_familys_page_never_carries_the_consultation_remarks(db: Session):
     world = plan_world(db, foster_care=True)
     plan, _goal, _tasks = draft_plan(db, world)
     consulted(db, world, plan)
-    view = plan_views.family_view(db, actor=world.parent_user, today=TODAY)
+    view = views.family_view(db, actor=world.parent_user, today=TODAY)
     assert view.awaiting_agreement is not None
     assert not {"consultation_remarks", "plan", "remarks"} & field_names(view)
     assert REMARKS not in repr(view)
@@ -161,7 +161,7 @@ def test_the_familys_page_never_carries_the_consultation_remarks(db: Session):
 def test_staff_have_no_family_page(db: Session):
     world = plan_world(db)
     with pytest.raises(NotFound):
-        plan_views.family_view(db, actor=world.assistant, today=TODAY)
+        views.family_view(db, actor=world.assistant, today=TODAY)
 
 
 # --- the printable plan --------------------------------------------------------------------
@@ -171,14 +171,14 @@ def test_the_printable_plan_has_everything_a_printout_needs(db: Session):
     world = plan_world(db, foster_care=True)
     plan, _goal, [task] = draft_plan(db, world, task_form(world.parent))
     consulted(db, world, plan)
-    plan_agreement.record_paper_agreement(
+    agreement.record_paper_agreement(
         db,
         actor=world.assistant,
         plan_id=plan.id,
-        form=plan_agreement.PaperAgreementForm("2026-11-23", str(world.parent.id)),
+        form=agreement.PaperAgreementForm("2026-11-23", str(world.parent.id)),
         now=NOW,
     )
-    printout = plan_views.printable_plan(db, actor=world.assistant, plan_id=plan.id)
+    printout = views.printable_plan(db, actor=world.assistant, plan_id=plan.id)
     assert printout.centre.id == world.centre.id
     assert (printout.family_name, printout.case_number) == (
         world.family.name,
@@ -212,11 +212,11 @@ def test_the_family_may_print_its_own_plan_but_not_another_familys(db: Session):
     world = plan_world(db)
     other = plan_world(db)
     plan, _goal, _tasks = agreed_plan(db, world)
-    assert plan_views.printable_plan(db, actor=world.parent_user, plan_id=plan.id).version.id == (
+    assert views.printable_plan(db, actor=world.parent_user, plan_id=plan.id).version.id == (
         plan.id
     )
     with pytest.raises(NotFound):
-        plan_views.printable_plan(db, actor=other.parent_user, plan_id=plan.id)
+        views.printable_plan(db, actor=other.parent_user, plan_id=plan.id)
 
 
 # --- history and comparison ---------------------------------------------------------------
@@ -225,14 +225,14 @@ def test_the_family_may_print_its_own_plan_but_not_another_familys(db: Session):
 def test_the_history_lists_every_version_with_who_agreed_and_when(db: Session):
     world = plan_world(db)
     first, _goal, [task] = agreed_plan(db, world)
-    plans.change_due_date(
+    editing.change_due_date(
         db, actor=world.coordinator, task_id=task.id, due_on="2027-01-11", now=NOW
     )
     later = NOW + timedelta(days=1)
-    second = plan_views.current_draft(db, family_id=world.family.id)
+    second = views.current_draft(db, family_id=world.family.id)
     assert second is not None
-    fingerprint = plan_views.family_view(db, actor=world.parent_user).awaiting_agreement.fingerprint  # type: ignore[union-attr]
-    plan_agreement.agree_on_phone(
+    fingerprint = views.family_view(db, actor=world.parent_user).awaiting_agreement.fingerprint  # type: ignore[union-attr]
+    agreement.agree_on_phone(
         db, actor=world.parent_user, plan_id=second.id, fingerprint=fingerprint, now=later
     )
     newest, oldest = plan_diff.history(db, actor=world.parent_user, family_id=world.family.id)
@@ -259,12 +259,14 @@ def test_the_history_lists_every_version_with_who_agreed_and_when(db: Session):
 def test_two_versions_are_compared_by_lineage(db: Session):
     world = plan_world(db)
     first, goal, [moved, removed] = agreed_plan(db, world, task_form(), task_form(action="Usuń"))
-    plans.change_due_date(db, actor=world.assistant, task_id=moved.id, due_on="2027-01-11", now=NOW)
-    plans.remove_task(db, actor=world.assistant, task_id=removed.id, now=NOW)
-    added = plans.add_task(
+    editing.change_due_date(
+        db, actor=world.assistant, task_id=moved.id, due_on="2027-01-11", now=NOW
+    )
+    editing.remove_task(db, actor=world.assistant, task_id=removed.id, now=NOW)
+    added = editing.add_task(
         db, actor=world.assistant, goal_id=goal.id, form=task_form(world.parent), now=NOW
     )
-    second = plan_views.current_draft(db, family_id=world.family.id)
+    second = views.current_draft(db, family_id=world.family.id)
     assert second is not None
     comparison = plan_diff.compare(db, actor=world.assistant, plan_id=second.id, other_id=first.id)
     assert (comparison.older.version, comparison.newer.version) == (1, 2)
@@ -292,9 +294,9 @@ def test_versions_of_another_family_cannot_be_compared(db: Session):
 def test_staff_of_the_family_see_the_plan_in_force_and_the_draft(db: Session, role: Role):
     world = plan_world(db)
     agreed, _goal, _tasks = agreed_plan(db, world)
-    draft = plans.start_plan(db, actor=world.assistant, family_id=world.family.id, now=NOW)
+    draft = editing.start_plan(db, actor=world.assistant, family_id=world.family.id, now=NOW)
     actor = world.assistant if role is Role.assistant else world.coordinator
-    view = plan_views.staff_plan(db, actor=actor, family_id=world.family.id)
+    view = views.staff_plan(db, actor=actor, family_id=world.family.id)
     assert view.in_force is not None and view.in_force.plan.id == agreed.id
     assert view.draft is not None and view.draft.plan.id == draft.id
     assert [m.id for m in view.members] == [world.parent.id, world.child.id]
@@ -307,9 +309,9 @@ def test_the_staff_page_is_not_for_the_family_or_other_assistants(db: Session):
     stranger = Actor(staff_user(db, world))
     for actor in (world.parent_user, stranger):
         with pytest.raises(NotFound):
-            plan_views.staff_plan(db, actor=actor, family_id=world.family.id)
+            views.staff_plan(db, actor=actor, family_id=world.family.id)
         with pytest.raises(NotFound):
-            plan_views.plan_version(db, actor=actor, plan_id=agreed.id)
+            views.plan_version(db, actor=actor, plan_id=agreed.id)
 
 
 def test_done_tasks_count_toward_progress_and_dropped_ones_do_not():
@@ -318,6 +320,6 @@ def test_done_tasks_count_toward_progress_and_dropped_ones_do_not():
         Task(action="b", due_on=TODAY, state=TaskState.open, goal_id=None),  # type: ignore[arg-type]
         Task(action="c", due_on=TODAY, state=TaskState.dropped, goal_id=None),  # type: ignore[arg-type]
     ]
-    progress = plan_views.progress_of(tasks)
+    progress = views.progress_of(tasks)
     assert (progress.done, progress.total, progress.percent) == (1, 2, 50)
-    assert plan_views.progress_of([]).percent == 0
+    assert views.progress_of([]).percent == 0

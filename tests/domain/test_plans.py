@@ -9,9 +9,9 @@ import pytest
 from sqlmodel import Session, col, select
 
 from pwa import i18n
-from pwa.domain import plan_agreement, plans
-from pwa.domain.actors import Actor
-from pwa.domain.errors import Conflict, Invalid, NotFound
+from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.errors import Conflict, Invalid, NotFound
+from pwa.domain.plans import agreement, editing
 from pwa.models import (
     Assessment,
     AssessmentKind,
@@ -64,7 +64,7 @@ def tasks_of(db: Session, plan_id) -> list[Task]:  # type: ignore[no-untyped-def
 
 def test_a_first_plan_starts_as_an_empty_draft_numbered_one(db: Session):
     world = plan_world(db)
-    plan = plans.start_plan(db, actor=world.assistant, family_id=world.family.id, now=NOW)
+    plan = editing.start_plan(db, actor=world.assistant, family_id=world.family.id, now=NOW)
     assert (plan.version, plan.status, plan.based_on_id) == (1, PlanStatus.draft, None)
     assert plan.created_by_id == world.assistant.id
     assert plan.created_at == NOW
@@ -74,15 +74,15 @@ def test_a_first_plan_starts_as_an_empty_draft_numbered_one(db: Session):
 def test_no_plan_without_the_familys_consent(db: Session):
     world = plan_world(db, consent=False)
     with pytest.raises(Conflict, match="consent"):
-        plans.start_plan(db, actor=world.assistant, family_id=world.family.id, now=NOW)
+        editing.start_plan(db, actor=world.assistant, family_id=world.family.id, now=NOW)
     assert plans_of(db, world.family) == []
 
 
 def test_only_one_draft_at_a_time(db: Session):
     world = plan_world(db)
-    plans.start_plan(db, actor=world.assistant, family_id=world.family.id, now=NOW)
+    editing.start_plan(db, actor=world.assistant, family_id=world.family.id, now=NOW)
     with pytest.raises(Conflict, match="already being prepared"):
-        plans.start_plan(db, actor=world.coordinator, family_id=world.family.id, now=NOW)
+        editing.start_plan(db, actor=world.coordinator, family_id=world.family.id, now=NOW)
     assert len(plans_of(db, world.family)) == 1
 
 
@@ -94,11 +94,11 @@ def test_plans_of_families_whose_work_ended_cannot_be_changed(db: Session, statu
     db.add(world.family)
     db.flush()
     with pytest.raises(Conflict, match="has ended"):
-        plans.start_plan(db, actor=world.assistant, family_id=world.family.id, now=NOW)
+        editing.start_plan(db, actor=world.assistant, family_id=world.family.id, now=NOW)
     with pytest.raises(Conflict, match="has ended"):
-        plans.add_goal(db, actor=world.assistant, plan_id=plan.id, form=goal_form(), now=NOW)
+        editing.add_goal(db, actor=world.assistant, plan_id=plan.id, form=goal_form(), now=NOW)
     with pytest.raises(Conflict, match="has ended"):
-        plans.change_due_date(
+        editing.change_due_date(
             db, actor=world.assistant, task_id=task.id, due_on="2026-12-31", now=NOW
         )
 
@@ -114,20 +114,20 @@ def test_an_assistant_not_assigned_to_the_family_sees_no_plan(db: Session):
     plan, goal, _tasks = draft_plan(db, world)
     stranger = Actor(staff_user(db, world))
     with pytest.raises(NotFound):
-        plans.start_plan(db, actor=stranger, family_id=world.family.id, now=NOW)
+        editing.start_plan(db, actor=stranger, family_id=world.family.id, now=NOW)
     with pytest.raises(NotFound):
-        plans.add_goal(db, actor=stranger, plan_id=plan.id, form=goal_form(), now=NOW)
+        editing.add_goal(db, actor=stranger, plan_id=plan.id, form=goal_form(), now=NOW)
     with pytest.raises(NotFound):
-        plans.add_task(db, actor=stranger, goal_id=goal.id, form=task_form(), now=NOW)
+        editing.add_task(db, actor=stranger, goal_id=goal.id, form=task_form(), now=NOW)
 
 
 def test_a_family_member_cannot_edit_the_plan(db: Session):
     world = plan_world(db)
     plan, _goal, [task] = draft_plan(db, world)
     with pytest.raises(NotFound):
-        plans.add_goal(db, actor=world.parent_user, plan_id=plan.id, form=goal_form(), now=NOW)
+        editing.add_goal(db, actor=world.parent_user, plan_id=plan.id, form=goal_form(), now=NOW)
     with pytest.raises(NotFound):
-        plans.change_due_date(
+        editing.change_due_date(
             db, actor=world.parent_user, task_id=task.id, due_on="2026-12-31", now=NOW
         )
 
@@ -135,7 +135,7 @@ def test_a_family_member_cannot_edit_the_plan(db: Session):
 def test_a_coordinator_of_the_centre_may_edit_the_plan(db: Session):
     world = plan_world(db)
     plan, _goal, _tasks = draft_plan(db, world)
-    goal = plans.add_goal(
+    goal = editing.add_goal(
         db, actor=world.coordinator, plan_id=plan.id, form=goal_form("Rachunki są płacone"), now=NOW
     )
     assert goal.plan_id == plan.id
@@ -145,7 +145,7 @@ def test_a_family_of_another_centre_is_not_found(db: Session):
     world = plan_world(db)
     other = plan_world(db)
     with pytest.raises(NotFound):
-        plans.start_plan(db, actor=world.assistant, family_id=other.family.id, now=NOW)
+        editing.start_plan(db, actor=world.assistant, family_id=other.family.id, now=NOW)
 
 
 # --- goals -------------------------------------------------------------------------------
@@ -154,11 +154,11 @@ def test_a_family_of_another_centre_is_not_found(db: Session):
 def test_goals_are_added_in_order_with_an_area_and_a_wording(db: Session):
     world = plan_world(db)
     plan, first, _tasks = draft_plan(db, world)
-    second = plans.add_goal(
+    second = editing.add_goal(
         db,
         actor=world.assistant,
         plan_id=plan.id,
-        form=plans.GoalForm(area="budget", wording="  Rachunki są płacone na czas  "),
+        form=editing.GoalForm(area="budget", wording="  Rachunki są płacone na czas  "),
         now=NOW,
     )
     assert (second.area, second.wording) == (GoalArea.budget, "Rachunki są płacone na czas")
@@ -170,11 +170,11 @@ def test_a_goal_needs_an_area_and_a_wording_all_reported_at_once(db: Session):
     world = plan_world(db)
     plan, _goal, _tasks = draft_plan(db, world)
     with pytest.raises(Invalid) as refused:
-        plans.add_goal(
+        editing.add_goal(
             db,
             actor=world.assistant,
             plan_id=plan.id,
-            form=plans.GoalForm(area="happiness", wording="  "),
+            form=editing.GoalForm(area="happiness", wording="  "),
             now=NOW,
         )
     assert set(refused.value.errors) == {"area", "wording"}
@@ -183,11 +183,11 @@ def test_a_goal_needs_an_area_and_a_wording_all_reported_at_once(db: Session):
 def test_a_goal_is_reworded(db: Session):
     world = plan_world(db)
     _plan, goal, _tasks = draft_plan(db, world)
-    changed = plans.edit_goal(
+    changed = editing.edit_goal(
         db,
         actor=world.assistant,
         goal_id=goal.id,
-        form=plans.GoalForm("health", "Kuba ma aktualne szczepienia"),
+        form=editing.GoalForm("health", "Kuba ma aktualne szczepienia"),
         now=NOW,
     )
     assert (changed.id, changed.area, changed.wording) == (
@@ -201,7 +201,7 @@ def test_a_goal_is_reworded(db: Session):
 def test_removing_a_goal_removes_its_tasks(db: Session):
     world = plan_world(db)
     plan, goal, _tasks = draft_plan(db, world, task_form(), task_form(action="Drugie"))
-    returned = plans.remove_goal(db, actor=world.assistant, goal_id=goal.id, now=NOW)
+    returned = editing.remove_goal(db, actor=world.assistant, goal_id=goal.id, now=NOW)
     assert returned.id == plan.id
     assert db.get(Goal, goal.id) is None
     assert tasks_of(db, plan.id) == []
@@ -219,7 +219,7 @@ def test_a_goal_rated_in_an_assessment_cannot_be_removed(db: Session):
     db.add(GoalProgress(assessment_id=assessment.id, goal_id=goal.id, rating=2))
     db.flush()
     with pytest.raises(Conflict, match="rated in an assessment"):
-        plans.remove_goal(db, actor=world.assistant, goal_id=goal.id, now=NOW)
+        editing.remove_goal(db, actor=world.assistant, goal_id=goal.id, now=NOW)
 
 
 # --- tasks -------------------------------------------------------------------------------
@@ -228,7 +228,7 @@ def test_a_goal_rated_in_an_assessment_cannot_be_removed(db: Session):
 def test_a_task_has_an_action_an_owner_a_due_date_and_an_expected_effect(db: Session):
     world = plan_world(db)
     _plan, goal, [for_assistant] = draft_plan(db, world)
-    for_parent = plans.add_task(
+    for_parent = editing.add_task(
         db, actor=world.assistant, goal_id=goal.id, form=task_form(world.parent), now=NOW
     )
     assert for_assistant.owner_is_assistant and for_assistant.owner_member_id is None
@@ -250,11 +250,11 @@ def test_a_task_without_an_expected_effect_or_a_due_date_is_invalid(db: Session)
     world = plan_world(db)
     _plan, goal, _tasks = draft_plan(db, world)
     with pytest.raises(Invalid) as refused:
-        plans.add_task(
+        editing.add_task(
             db,
             actor=world.assistant,
             goal_id=goal.id,
-            form=plans.TaskForm(action="", owner="", due_on="", expected_effect=" "),
+            form=editing.TaskForm(action="", owner="", due_on="", expected_effect=" "),
             now=NOW,
         )
     assert set(refused.value.errors) == {"action", "owner", "due_on", "expected_effect"}
@@ -264,20 +264,20 @@ def test_a_task_without_an_expected_effect_or_a_due_date_is_invalid(db: Session)
 @pytest.mark.parametrize(
     ("field", "form"),
     [
-        ("due_on", plans.TaskForm("Działanie", "assistant", "23.11.2026", "Efekt")),
-        ("due_on", plans.TaskForm("Działanie", "assistant", "2026-02-30", "Efekt")),
-        ("owner", plans.TaskForm("Działanie", "not-a-uuid", "2026-12-01", "Efekt")),
-        ("action", plans.TaskForm("x" * 501, "assistant", "2026-12-01", "Efekt")),
-        ("expected_effect", plans.TaskForm("Działanie", "assistant", "2026-12-01", "y" * 501)),
+        ("due_on", editing.TaskForm("Działanie", "assistant", "23.11.2026", "Efekt")),
+        ("due_on", editing.TaskForm("Działanie", "assistant", "2026-02-30", "Efekt")),
+        ("owner", editing.TaskForm("Działanie", "not-a-uuid", "2026-12-01", "Efekt")),
+        ("action", editing.TaskForm("x" * 501, "assistant", "2026-12-01", "Efekt")),
+        ("expected_effect", editing.TaskForm("Działanie", "assistant", "2026-12-01", "y" * 501)),
     ],
 )
 def test_a_task_with_a_bad_field_is_refused_for_that_field(
-    db: Session, field: str, form: plans.TaskForm
+    db: Session, field: str, form: editing.TaskForm
 ):
     world = plan_world(db)
     _plan, goal, _tasks = draft_plan(db, world)
     with pytest.raises(Invalid) as refused:
-        plans.add_task(db, actor=world.assistant, goal_id=goal.id, form=form, now=NOW)
+        editing.add_task(db, actor=world.assistant, goal_id=goal.id, form=form, now=NOW)
     assert set(refused.value.errors) == {field}
 
 
@@ -286,7 +286,7 @@ def test_a_member_of_another_family_cannot_own_a_task(db: Session):
     _plan, goal, _tasks = draft_plan(db, world)
     stranger = make_member(db, make_family(db, world.centre))
     with pytest.raises(Invalid) as refused:
-        plans.add_task(
+        editing.add_task(
             db, actor=world.assistant, goal_id=goal.id, form=task_form(stranger), now=NOW
         )
     assert set(refused.value.errors) == {"owner"}
@@ -296,7 +296,7 @@ def test_a_new_task_cannot_be_due_before_today(db: Session):
     world = plan_world(db)
     _plan, goal, _tasks = draft_plan(db, world)
     with pytest.raises(Invalid) as refused:
-        plans.add_task(
+        editing.add_task(
             db,
             actor=world.assistant,
             goal_id=goal.id,
@@ -304,7 +304,7 @@ def test_a_new_task_cannot_be_due_before_today(db: Session):
             now=NOW,
         )
     assert set(refused.value.errors) == {"due_on"}
-    today = plans.add_task(
+    today = editing.add_task(
         db, actor=world.assistant, goal_id=goal.id, form=task_form(due_on=TODAY), now=NOW
     )
     assert today.due_on == TODAY
@@ -315,7 +315,7 @@ def test_today_is_the_day_in_warsaw(db: Session):
     _plan, goal, _tasks = draft_plan(db, world)
     late_evening_utc = NOW.replace(hour=23, minute=30)  # already 24.11 in Warsaw
     with pytest.raises(Invalid):
-        plans.add_task(
+        editing.add_task(
             db,
             actor=world.assistant,
             goal_id=goal.id,
@@ -327,7 +327,7 @@ def test_today_is_the_day_in_warsaw(db: Session):
 def test_an_existing_task_may_be_moved_to_a_past_due_date(db: Session):
     world = plan_world(db)
     _plan, _goal, [task] = draft_plan(db, world)
-    moved = plans.change_due_date(
+    moved = editing.change_due_date(
         db,
         actor=world.assistant,
         task_id=task.id,
@@ -344,14 +344,14 @@ def test_a_due_date_change_needs_a_valid_date(db: Session):
     world = plan_world(db)
     _plan, _goal, [task] = draft_plan(db, world)
     with pytest.raises(Invalid) as refused:
-        plans.change_due_date(db, actor=world.assistant, task_id=task.id, due_on="", now=NOW)
+        editing.change_due_date(db, actor=world.assistant, task_id=task.id, due_on="", now=NOW)
     assert set(refused.value.errors) == {"due_on"}
 
 
 def test_editing_a_task_with_a_stale_revision_is_a_conflict(db: Session):
     world = plan_world(db)
     _plan, _goal, [task] = draft_plan(db, world)
-    plans.edit_task(
+    editing.edit_task(
         db,
         actor=world.assistant,
         task_id=task.id,
@@ -360,7 +360,7 @@ def test_editing_a_task_with_a_stale_revision_is_a_conflict(db: Session):
         now=NOW,
     )
     with pytest.raises(Conflict, match="changed in the meantime"):
-        plans.change_due_date(
+        editing.change_due_date(
             db, actor=world.assistant, task_id=task.id, due_on="2026-12-30", revision=1, now=NOW
         )
     assert db.get(Task, task.id).due_on == TODAY + timedelta(days=7)  # type: ignore[union-attr]
@@ -373,7 +373,7 @@ def test_a_member_who_left_the_household_keeps_old_tasks_but_gets_no_new_ones(db
     father.in_household = False
     db.add(father)
     db.flush()
-    kept = plans.edit_task(
+    kept = editing.edit_task(
         db,
         actor=world.assistant,
         task_id=task.id,
@@ -382,14 +382,16 @@ def test_a_member_who_left_the_household_keeps_old_tasks_but_gets_no_new_ones(db
     )
     assert (kept.owner_member_id, kept.action) == (father.id, "Zapłacić alimenty")
     with pytest.raises(Invalid) as refused:
-        plans.add_task(db, actor=world.assistant, goal_id=goal.id, form=task_form(father), now=NOW)
+        editing.add_task(
+            db, actor=world.assistant, goal_id=goal.id, form=task_form(father), now=NOW
+        )
     assert set(refused.value.errors) == {"owner"}
 
 
 def test_removing_a_task_returns_its_goal(db: Session):
     world = plan_world(db)
     plan, goal, [first, second] = draft_plan(db, world, task_form(), task_form(action="Drugie"))
-    returned = plans.remove_task(db, actor=world.assistant, task_id=first.id, now=NOW)
+    returned = editing.remove_task(db, actor=world.assistant, task_id=first.id, now=NOW)
     assert returned.id == goal.id
     assert [task.id for task in tasks_of(db, plan.id)] == [second.id]
     assert "task.delete" in audit_actions(db, world.family)
@@ -403,7 +405,7 @@ def test_changing_an_agreed_plan_makes_a_new_draft_and_the_agreed_one_stays_in_f
 ):
     world = plan_world(db)
     agreed, goal, [task] = agreed_plan(db, world, task_form(world.parent))
-    moved = plans.change_due_date(
+    moved = editing.change_due_date(
         db, actor=world.assistant, task_id=task.id, due_on="2027-01-15", revision=1, now=NOW
     )
     first, second = plans_of(db, world.family)
@@ -424,13 +426,13 @@ def test_changing_an_agreed_plan_makes_a_new_draft_and_the_agreed_one_stays_in_f
 def test_a_second_change_from_the_agreed_plans_page_goes_to_the_same_draft(db: Session):
     world = plan_world(db)
     agreed, goal, [task] = agreed_plan(db, world)
-    plans.change_due_date(
+    editing.change_due_date(
         db, actor=world.assistant, task_id=task.id, due_on="2027-01-15", revision=1, now=NOW
     )
-    added = plans.add_goal(
+    added = editing.add_goal(
         db, actor=world.assistant, plan_id=agreed.id, form=goal_form("Nowy cel"), now=NOW
     )
-    plans.edit_goal(
+    editing.edit_goal(
         db, actor=world.assistant, goal_id=goal.id, form=goal_form("Inaczej ujęty"), now=NOW
     )
     versions = plans_of(db, world.family)
@@ -447,7 +449,7 @@ def test_starting_a_new_version_copies_goals_tasks_and_their_states(db: Session)
     task.state = TaskState.done
     db.add(task)
     db.flush()
-    draft = plans.start_plan(db, actor=world.assistant, family_id=world.family.id, now=NOW)
+    draft = editing.start_plan(db, actor=world.assistant, family_id=world.family.id, now=NOW)
     assert (draft.version, draft.based_on_id) == (2, agreed.id)
     [copied] = tasks_of(db, draft.id)
     assert (copied.lineage_id, copied.state, copied.revision) == (
@@ -460,12 +462,12 @@ def test_starting_a_new_version_copies_goals_tasks_and_their_states(db: Session)
 def test_a_superseded_version_cannot_be_changed(db: Session):
     world = plan_world(db)
     first, _goal, [task] = agreed_plan(db, world)
-    second = plans.start_plan(db, actor=world.assistant, family_id=world.family.id, now=NOW)
+    second = editing.start_plan(db, actor=world.assistant, family_id=world.family.id, now=NOW)
     agree_on_paper(db, world, second)
     with pytest.raises(Conflict, match="replaced by a newer one"):
-        plans.add_goal(db, actor=world.assistant, plan_id=first.id, form=goal_form(), now=NOW)
+        editing.add_goal(db, actor=world.assistant, plan_id=first.id, form=goal_form(), now=NOW)
     with pytest.raises(Conflict, match="replaced by a newer one"):
-        plans.change_due_date(
+        editing.change_due_date(
             db, actor=world.assistant, task_id=task.id, due_on="2027-01-01", now=NOW
         )
     assert [p.status for p in plans_of(db, world.family)] == [
@@ -477,19 +479,19 @@ def test_a_superseded_version_cannot_be_changed(db: Session):
 def test_a_change_to_a_goal_removed_from_the_new_draft_is_a_conflict(db: Session):
     world = plan_world(db)
     agreed, goal, _tasks = agreed_plan(db, world)
-    draft = plans.start_plan(db, actor=world.assistant, family_id=world.family.id, now=NOW)
+    draft = editing.start_plan(db, actor=world.assistant, family_id=world.family.id, now=NOW)
     [copy] = db.exec(select(Goal).where(Goal.plan_id == draft.id)).all()
-    plans.remove_goal(db, actor=world.assistant, goal_id=copy.id, now=NOW)
+    editing.remove_goal(db, actor=world.assistant, goal_id=copy.id, now=NOW)
     with pytest.raises(Conflict, match="no longer in the plan"):
-        plans.edit_goal(db, actor=world.assistant, goal_id=goal.id, form=goal_form(), now=NOW)
+        editing.edit_goal(db, actor=world.assistant, goal_id=goal.id, form=goal_form(), now=NOW)
     assert agreed.status is PlanStatus.agreed
 
 
 def test_consultation_and_coordination_of_an_agreed_plan_go_to_its_new_draft(db: Session):
     world = plan_world(db, foster_care=True)
     agreed, _goal, _tasks = agreed_plan(db, world)
-    form = plan_agreement.ConsultationForm("2026-11-20", "Ewa Kaczmarek", "Uwagi")
-    draft = plan_agreement.record_consultation(
+    form = agreement.ConsultationForm("2026-11-20", "Ewa Kaczmarek", "Uwagi")
+    draft = agreement.record_consultation(
         db, actor=world.assistant, plan_id=agreed.id, form=form, now=NOW
     )
     assert (draft.version, agreed.consulted_on) == (2, None)

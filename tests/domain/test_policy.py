@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from pwa.domain import policy
-from pwa.domain.actors import Actor
-from pwa.domain.errors import NotFound
+from pwa.domain.kernel import policy
+from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.errors import NotFound
 from pwa.models import Assignment, Role, utcnow
 from tests.factories import make_centre, make_family, make_family_user, make_user
 

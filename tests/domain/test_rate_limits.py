@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session
 
-from pwa.domain import rate_limits
-from pwa.domain.errors import TooManyAttempts
+from pwa.domain.kernel.errors import TooManyAttempts
+from pwa.domain.people import rate_limits
 from pwa.models import utcnow
 
 LIMIT = rate_limits.Limit(window=timedelta(minutes=15), slow_after=3, refuse_after=10)

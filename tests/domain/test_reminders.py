@@ -7,9 +7,17 @@ from datetime import date, time, timedelta
 
 import pytest
 
-from pwa.domain.homes import assessment_due
-from pwa.domain.reminder_texts import notification_text
-from pwa.domain.reminders import (
+from pwa.domain.centre.homes import assessment_due
+from pwa.i18n import use_locale
+from pwa.models import (
+    CaseStatus,
+    MeetingStatus,
+    OfficeHours,
+    ReminderKind,
+    Role,
+    TaskState,
+)
+from pwa.reminders.rules import (
     CaseFacts,
     MeetingFacts,
     Recipient,
@@ -23,15 +31,7 @@ from pwa.domain.reminders import (
     outside_quiet_hours,
     parse_kinds,
 )
-from pwa.i18n import use_locale
-from pwa.models import (
-    CaseStatus,
-    MeetingStatus,
-    OfficeHours,
-    ReminderKind,
-    Role,
-    TaskState,
-)
+from pwa.reminders.texts import notification_text
 from tests.factories_push import warsaw
 
 CENTRE, OTHER_CENTRE = uuid.uuid4(), uuid.uuid4()

@@ -11,11 +11,11 @@ from datetime import date, time
 import pytest
 from sqlmodel import Session, select
 
-from pwa.domain.actors import Actor
-from pwa.domain.errors import Forbidden, Invalid, NotFound
-from pwa.domain.reports import case_history, parse_month, parse_year
-from pwa.domain.reports_monthly import monthly_csv, monthly_report, report_assistant
-from pwa.domain.reports_yearly import yearly_csv, yearly_figures
+from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.errors import Forbidden, Invalid, NotFound
+from pwa.domain.reports.monthly import monthly_csv, monthly_report, report_assistant
+from pwa.domain.reports.periods import case_history, parse_month, parse_year
+from pwa.domain.reports.yearly import yearly_csv, yearly_figures
 from pwa.i18n import use_locale
 from pwa.models import (
     AssessmentKind,

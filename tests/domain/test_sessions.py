@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from pwa.domain.sessions import SessionPolicy, session_is_live
+from pwa.domain.people.sessions import SessionPolicy, session_is_live
 from pwa.models import UserSession
 
 POLICY = SessionPolicy(idle_timeout=3600, max_age=86400)

@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 from sqlmodel import Session, select
 
-from pwa.domain import support_catalogue as catalogue
-from pwa.domain.actors import Actor
-from pwa.domain.errors import Conflict, Forbidden, Invalid, NotFound
-from pwa.domain.support_catalogue import SupportRequestForm
+from pwa.domain.cases import support_catalogue as catalogue
+from pwa.domain.cases.support_catalogue import SupportRequestForm
+from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.errors import Conflict, Forbidden, Invalid, NotFound
 from pwa.i18n import use_locale
 from pwa.models import AuditEvent, CaseStatus, SupportCategory, SupportRequest, SupportService
 from tests.factories import make_centre

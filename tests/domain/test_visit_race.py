@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
-from pwa.domain import audit
-from pwa.domain.visits import RecordedVisit, record_visit
+from pwa.domain.kernel import audit
+from pwa.domain.visits.recording import RecordedVisit, record_visit
 from pwa.models import AuditEvent, Visit
 from tests.conftest import on_postgres
 from tests.factories_visits import NOW, Case, make_case, visit_form

@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from sqlmodel import Session, col, func, select
 
-from pwa.domain.actors import Actor
-from pwa.domain.errors import Conflict, Forbidden, Invalid, NotFound
-from pwa.domain.visits import RecordedVisit, VisitEditForm, edit_visit, record_visit
+from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.errors import Conflict, Forbidden, Invalid, NotFound
+from pwa.domain.visits.recording import RecordedVisit, VisitEditForm, edit_visit, record_visit
 from pwa.models import (
     AuditEvent,
     CaseStatus,

@@ -1,0 +1,534 @@
+"""The life cycle of a case, as a state machine: every change is checked, audited and kept.
+
+    referred ──consent──▶ active ──end──▶ ended ──▶ monitoring ──▶ closed ──reopen──▶ referred
+        └──────────end (refused, moved away, other)──▶ ended ──────────▶ closed
+
+Each transition writes a CaseEvent (the family's timeline and the reports read them) and an
+audit event. A transition that would make a family count toward an assistant's limit again
+(reopening, monitoring that counts) is checked against the limit of 15 families. Closing a
+case ends the assistant's assignment; a reopened case is a referral again: it needs an
+assistant and the family's consent.
+"""
+
+from __future__ import annotations
+
+import calendar
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from pwa.domain.cases import caseload, consents
+from pwa.domain.cases.members import (
+    FormErrors,
+    centre_of,
+    local_today,
+    lock_family,
+    parse_day,
+    parse_enum,
+    parse_id,
+    require_coordinator,
+    staff_family,
+)
+from pwa.domain.cases.record import REASON_LIMIT, current_assignment, end_assignment, ensure_room
+from pwa.domain.kernel import audit
+from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.errors import Conflict
+from pwa.i18n import format_date
+from pwa.i18n import gettext as _
+from pwa.models import (
+    CaseEvent,
+    CaseStatus,
+    Consent,
+    ConsentForm,
+    EndReason,
+    Family,
+    FamilyMember,
+    Relation,
+    Role,
+    utcnow,
+)
+
+# Every allowed change of state; anything else is refused.
+TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
+    CaseStatus.referred: frozenset({CaseStatus.active, CaseStatus.ended}),
+    CaseStatus.active: frozenset({CaseStatus.ended}),
+    CaseStatus.ended: frozenset({CaseStatus.monitoring, CaseStatus.closed}),
+    CaseStatus.monitoring: frozenset({CaseStatus.closed}),
+    CaseStatus.closed: frozenset({CaseStatus.referred}),
+}
+
+# Why work can end, by the state it ends from.
+END_REASONS: dict[CaseStatus, frozenset[EndReason]] = {
+    CaseStatus.referred: frozenset(
+        {EndReason.refused_at_first_contact, EndReason.moved_away, EndReason.other}
+    ),
+    CaseStatus.active: frozenset(
+        {EndReason.goals_met, EndReason.consent_withdrawn, EndReason.moved_away, EndReason.other}
+    ),
+}
+
+# The audit log's verb for arriving in each state.
+_AUDIT_ACTIONS = {
+    CaseStatus.active: "case.start",
+    CaseStatus.ended: "case.end",
+    CaseStatus.monitoring: "case.monitor",
+    CaseStatus.closed: "case.close",
+    CaseStatus.referred: "case.reopen",
+}
+
+# Reasons that need a word of explanation.
+_EXPLAINED = frozenset({EndReason.consent_withdrawn, EndReason.other})
+MAX_MONITORING_MONTHS = 24
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (the month's last day when it is shorter: 31.08 → 28.02)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def can_transition(from_status: CaseStatus, to_status: CaseStatus) -> bool:
+    return to_status in TRANSITIONS[from_status]
+
+
+def _transition(
+    db: Session,
+    *,
+    actor: Actor,
+    family: Family,
+    to_status: CaseStatus,
+    on: date,
+    reason: str,
+    now: datetime,
+    end_reason: EndReason | None = None,
+    **detail: Any,
+) -> CaseEvent:
+    """Move the (locked) family to `to_status`, with its CaseEvent and audit event."""
+    from_status = family.status
+    if not can_transition(from_status, to_status):
+        raise Conflict(_("This change of the case's state is not allowed."))
+    assignment = current_assignment(db, family_id=family.id)
+    counted = caseload.counted_statuses(centre_of(db, family))
+    if assignment is not None and to_status in counted and from_status not in counted:
+        ensure_room(db, assistant_id=assignment.assistant_id, family=family, status=to_status)
+    event = CaseEvent(
+        family_id=family.id,
+        at=now,
+        on_date=on,
+        from_status=from_status,
+        to_status=to_status,
+        end_reason=end_reason,
+        reason=reason,
+        by_user_id=actor.id,
+    )
+    family.status = to_status
+    db.add(family)
+    db.add(event)
+    db.flush()
+    if end_reason is not None:
+        detail["end_reason"] = end_reason
+    audit.record(
+        db,
+        actor=actor,
+        action=_AUDIT_ACTIONS[to_status],
+        family_id=family.id,
+        obj=event,
+        from_status=from_status,
+        to_status=to_status,
+        **detail,
+    )
+    return event
+
+
+def _locked(db: Session, actor: Actor, family_id: uuid.UUID) -> Family:
+    return lock_family(db, staff_family(db, actor=actor, family_id=family_id))
+
+
+# --- consent -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConsentGivenForm:
+    """The family's consent as the form sends it: when, which member, in what form."""
+
+    given_on: str
+    member_id: str
+    form: str
+
+
+def _consenting_member(
+    db: Session, family: Family, raw_id: str, errors: FormErrors
+) -> FamilyMember | None:
+    member_id = parse_id(raw_id)
+    member = db.get(FamilyMember, member_id) if member_id else None
+    if member is None or member.family_id != family.id or not member.in_household:
+        errors["member_id"] = _("Choose the member of the family who gave the consent.")
+        return None
+    if member.relation is Relation.child:
+        errors["member_id"] = _("A child cannot give the consent: choose a parent or guardian.")
+        return None
+    return member
+
+
+def record_consent(
+    db: Session,
+    *,
+    actor: Actor,
+    family_id: uuid.UUID,
+    form: ConsentGivenForm,
+    now: datetime | None = None,
+) -> Consent:
+    """Record the family's consent; for a referred family the work starts on that day."""
+    now = now or utcnow()
+    family = _locked(db, actor, family_id)
+    if family.status is CaseStatus.closed:
+        raise Conflict(_("The case is closed: reopen it first."))
+    if family.status in (CaseStatus.ended, CaseStatus.monitoring):
+        raise Conflict(_("The work with this family has ended: its consent cannot be recorded."))
+    if family.status is CaseStatus.active and consents.current_consent(db, family_id=family.id):
+        raise Conflict(_("The family's consent is already recorded."))
+    errors = FormErrors()
+    given_on = errors.day(
+        "given_on",
+        form.given_on,
+        today=local_today(now),
+        missing=_("Enter the date the consent was given."),
+    )
+    if given_on is not None and given_on < family.referred_on:
+        errors["given_on"] = _(
+            "The consent cannot be earlier than the referral (%(date)s).",
+            date=format_date(family.referred_on),
+        )
+    member = _consenting_member(db, family, form.member_id, errors)
+    consent_form = parse_enum(ConsentForm, form.form)
+    if consent_form is None:
+        errors["form"] = _("Choose whether the consent was given in writing or orally.")
+    errors.raise_any()
+    assert given_on is not None and member is not None and consent_form is not None
+    consent = Consent(
+        family_id=family.id,
+        given_on=given_on,
+        given_by_member_id=member.id,
+        form=consent_form,
+        recorded_by_id=actor.id,
+        created_at=now,
+    )
+    db.add(consent)
+    db.flush()
+    audit.record(db, actor=actor, action="consent.create", family_id=family.id, obj=consent)
+    if family.status is CaseStatus.referred:
+        family.work_started_on = given_on
+        _transition(
+            db, actor=actor, family=family, to_status=CaseStatus.active, on=given_on,
+            reason="", now=now,
+        )  # fmt: skip
+    return consent
+
+
+@dataclass(frozen=True)
+class WithdrawalForm:
+    """The withdrawal of the consent as the form sends it (blank date = today)."""
+
+    withdrawn_on: str
+    reason: str
+
+
+def _withdraw(consent: Consent, *, on: date, reason: str, errors: FormErrors) -> None:
+    if on < consent.given_on:
+        errors["withdrawn_on"] = _(
+            "The consent cannot be withdrawn before it was given (%(date)s).",
+            date=format_date(consent.given_on),
+        )
+        return
+    consent.withdrawn_on = on
+    consent.withdrawal_reason = reason
+
+
+def withdraw_consent(
+    db: Session,
+    *,
+    actor: Actor,
+    family_id: uuid.UUID,
+    form: WithdrawalForm,
+    now: datetime | None = None,
+) -> Consent:
+    """The family withdraws its consent: the work under way ends, with the reason given."""
+    now = now or utcnow()
+    family = _locked(db, actor, family_id)
+    consent = consents.current_consent(db, family_id=family.id)
+    if consent is None:
+        raise Conflict(_("The family has no consent in force that could be withdrawn."))
+    errors = FormErrors()
+    on = errors.day("withdrawn_on", form.withdrawn_on, today=local_today(now)) or local_today(now)
+    reason = errors.text(
+        "reason", form.reason, limit=REASON_LIMIT, missing=_("Give the reason in a few words.")
+    )
+    if not errors:
+        _withdraw(consent, on=on, reason=reason, errors=errors)
+    errors.raise_any()
+    db.add(consent)
+    db.flush()
+    audit.record(db, actor=actor, action="consent.withdraw", family_id=family.id, obj=consent)
+    if family.status is CaseStatus.active:
+        _end(db, actor=actor, family=family, reason=EndReason.consent_withdrawn, on=on,
+             detail=reason, now=now)  # fmt: skip
+    return consent
+
+
+# --- end of work, monitoring, closing, reopening ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EndWorkForm:
+    """The end of the work as the form sends it (blank date = today)."""
+
+    reason: str
+    ended_on: str
+    detail: str = ""
+
+
+def _end(
+    db: Session,
+    *,
+    actor: Actor,
+    family: Family,
+    reason: EndReason,
+    on: date,
+    detail: str,
+    now: datetime,
+) -> None:
+    _transition(
+        db, actor=actor, family=family, to_status=CaseStatus.ended, on=on,
+        reason=detail, now=now, end_reason=reason,
+    )  # fmt: skip
+    family.ended_on = on
+    family.end_reason = reason
+    family.monitoring_until = None
+    db.add(family)
+
+
+def end_work(
+    db: Session,
+    *,
+    actor: Actor,
+    family_id: uuid.UUID,
+    form: EndWorkForm,
+    now: datetime | None = None,
+    with_final_assessment: bool = False,
+) -> Family:
+    """End the work with the family, for one of the reasons the state allows.
+
+    Work under way ends with its final assessment (`assessments.end_work_with_final_assessment`
+    passes `with_final_assessment`), except when the family withdraws its consent.
+    """
+    now = now or utcnow()
+    family = _locked(db, actor, family_id)
+    if family.status not in END_REASONS:
+        raise Conflict(_("The work with this family has already ended."))
+    reason = parse_enum(EndReason, form.reason)
+    if (
+        family.status is CaseStatus.active
+        and reason is not EndReason.consent_withdrawn
+        and not with_final_assessment
+    ):
+        raise Conflict(
+            _(
+                "Work under way ends with the final assessment: "
+                "use “End the work with the final assessment”."
+            )
+        )
+    errors = FormErrors()
+    if reason is None:
+        errors["reason"] = _("Choose why the work ends.")
+    elif reason not in END_REASONS[family.status]:
+        errors["reason"] = (
+            _("The work has not started yet: choose another reason.")
+            if family.status is CaseStatus.referred
+            else _("The work has already started: choose another reason.")
+        )
+    detail = errors.text(
+        "detail",
+        form.detail,
+        limit=REASON_LIMIT,
+        missing=_("Give the reason in a few words.") if reason in _EXPLAINED else None,
+    )
+    today = local_today(now)
+    on = errors.day("ended_on", form.ended_on, today=today) or today
+    started = family.work_started_on or family.referred_on
+    if "ended_on" not in errors and on < started:
+        errors["ended_on"] = _(
+            "The work cannot end before it started (%(date)s).", date=format_date(started)
+        )
+    consent = consents.current_consent(db, family_id=family.id)
+    if not errors and reason is EndReason.consent_withdrawn:
+        if consent is None:
+            errors["reason"] = _("The family has no consent in force that could be withdrawn.")
+        else:
+            _withdraw(consent, on=on, reason=detail, errors=errors)
+    errors.raise_any()
+    assert reason is not None
+    if reason is EndReason.consent_withdrawn and consent is not None:
+        db.add(consent)
+        audit.record(db, actor=actor, action="consent.withdraw", family_id=family.id, obj=consent)
+    _end(db, actor=actor, family=family, reason=reason, on=on, detail=detail, now=now)
+    return family
+
+
+@dataclass(frozen=True)
+class MonitoringForm:
+    """Until when the family is monitored (blank = the centre's default length)."""
+
+    until: str = ""
+
+
+def _monitoring_until(family: Family, form: MonitoringForm, *, today: date, db: Session) -> date:
+    errors = FormErrors()
+    raw = form.until.strip()
+    if not raw:
+        return add_months(today, centre_of(db, family).monitoring_default_months)
+    until = parse_day(raw)
+    if until is None:
+        errors["until"] = _("Enter a date, e.g. 23.11.2026.")
+    elif until <= today:
+        errors["until"] = _("The end of monitoring must be a date after today.")
+    elif until > add_months(today, MAX_MONITORING_MONTHS):
+        errors["until"] = _("Monitoring can last at most two years.")
+    errors.raise_any()
+    assert until is not None
+    return until
+
+
+def start_monitoring(
+    db: Session,
+    *,
+    actor: Actor,
+    family_id: uuid.UUID,
+    form: MonitoringForm,
+    now: datetime | None = None,
+) -> Family:
+    """Monitor the family after the end of the work, until a date."""
+    now = now or utcnow()
+    family = _locked(db, actor, family_id)
+    if family.status is CaseStatus.monitoring:
+        raise Conflict(_("The family is already being monitored."))
+    if family.status is not CaseStatus.ended:
+        raise Conflict(_("Monitoring can start only after the work with the family has ended."))
+    today = local_today(now)
+    until = _monitoring_until(family, form, today=today, db=db)
+    _transition(
+        db, actor=actor, family=family, to_status=CaseStatus.monitoring, on=today,
+        reason="", now=now, until=until,
+    )  # fmt: skip
+    family.monitoring_until = until
+    db.add(family)
+    return family
+
+
+@dataclass(frozen=True)
+class ReasonForm:
+    """A reason in a few words (closing or reopening a case)."""
+
+    reason: str
+
+
+def _reason(form: ReasonForm) -> str:
+    errors = FormErrors()
+    reason = errors.text(
+        "reason", form.reason, limit=REASON_LIMIT, missing=_("Give the reason in a few words.")
+    )
+    errors.raise_any()
+    return reason
+
+
+def close_case(
+    db: Session,
+    *,
+    actor: Actor,
+    family_id: uuid.UUID,
+    form: ReasonForm,
+    now: datetime | None = None,
+) -> Family:
+    """Close the case after the work (and any monitoring); the assignment ends with it."""
+    now = now or utcnow()
+    family = _locked(db, actor, family_id)
+    if family.status is CaseStatus.closed:
+        raise Conflict(_("The case is already closed."))
+    if family.status not in (CaseStatus.ended, CaseStatus.monitoring):
+        raise Conflict(_("A case can be closed only after the work with the family has ended."))
+    reason = _reason(form)
+    today = local_today(now)
+    _transition(
+        db, actor=actor, family=family, to_status=CaseStatus.closed, on=today,
+        reason=reason, now=now,
+    )  # fmt: skip
+    family.closed_on = today
+    db.add(family)
+    ended = end_assignment(db, family=family, now=now)
+    if ended is not None:
+        audit.record(db, actor=actor, action="family.unassign", family_id=family.id, obj=ended)
+    db.flush()
+    return family
+
+
+def reopen_case(
+    db: Session,
+    *,
+    actor: Actor,
+    family_id: uuid.UUID,
+    form: ReasonForm,
+    now: datetime | None = None,
+) -> Family:
+    """Reopen a closed case (coordinators): it is a referral again, awaiting consent."""
+    require_coordinator(actor)
+    now = now or utcnow()
+    family = _locked(db, actor, family_id)
+    if family.status is not CaseStatus.closed:
+        raise Conflict(_("Only a closed case can be reopened."))
+    reason = _reason(form)
+    _transition(
+        db, actor=actor, family=family, to_status=CaseStatus.referred, on=local_today(now),
+        reason=reason, now=now,
+    )  # fmt: skip
+    family.work_started_on = None
+    family.ended_on = None
+    family.end_reason = None
+    family.monitoring_until = None
+    family.closed_on = None
+    db.add(family)
+    db.flush()
+    return family
+
+
+# --- what can be done next (the forms a family's page offers) ---------------------------------
+
+
+@dataclass(frozen=True)
+class CaseActions:
+    """The changes the case allows in its current state, for the actor's role."""
+
+    record_consent: bool = False
+    withdraw_consent: bool = False
+    end_reasons: tuple[EndReason, ...] = ()  # empty: the work cannot be ended here
+    start_monitoring: bool = False
+    close: bool = False
+    reopen: bool = False
+
+
+def case_actions(family: Family, *, consent: Consent | None, role: Role) -> CaseActions:
+    """What `role` may do next with the case (the same rules the changes themselves check)."""
+    status = family.status
+    # Work under way ends on the final assessment's page (or by withdrawing the consent).
+    allowed = END_REASONS.get(status, frozenset()) if status is CaseStatus.referred else frozenset()
+    return CaseActions(
+        record_consent=status is CaseStatus.referred
+        or (status is CaseStatus.active and consent is None),
+        withdraw_consent=consent is not None and status is not CaseStatus.closed,
+        end_reasons=tuple(reason for reason in EndReason if reason in allowed),
+        start_monitoring=status is CaseStatus.ended,
+        close=status in (CaseStatus.ended, CaseStatus.monitoring),
+        reopen=status is CaseStatus.closed and role is Role.coordinator,
+    )

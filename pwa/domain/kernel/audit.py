@@ -1,0 +1,81 @@
+"""The audit log: append-only events of who read or changed a family's record.
+
+Nothing in the app updates or deletes an AuditEvent; only `record` writes them.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from pwa.domain.kernel.actors import Actor
+from pwa.i18n import WARSAW
+from pwa.models import AuditEvent, Family, User
+
+
+def record(
+    db: Session,
+    *,
+    actor: Actor | None,
+    action: str,
+    family_id: uuid.UUID | None = None,
+    obj: Any = None,
+    centre_id: uuid.UUID | None = None,
+    **detail: object,
+) -> AuditEvent:
+    """Append one event. `action` is "<thing>.<verb>", e.g. "family.read", "visit.create"."""
+    event = AuditEvent(
+        centre_id=centre_id or (actor.centre_id if actor else None),
+        actor_id=actor.id if actor else None,
+        session_id=actor.session_id if actor else None,
+        action=action,
+        family_id=family_id,
+        object_type=type(obj).__name__ if obj is not None else "",
+        object_id=getattr(obj, "id", None),
+        detail=json.dumps(detail, ensure_ascii=False, default=str) if detail else "",
+    )
+    db.add(event)
+    return event
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    event: AuditEvent
+    actor: User | None
+    family: Family | None
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    family_id: uuid.UUID | None = None
+    actor_id: uuid.UUID | None = None
+    day: date | None = None
+
+
+def search(
+    db: Session, *, centre_id: uuid.UUID, where: AuditFilter, limit: int = 200, offset: int = 0
+) -> Sequence[AuditRow]:
+    """The centre's audit events, newest first, filtered per family, per user and per day."""
+    query = (
+        select(AuditEvent, User, Family)
+        .outerjoin(User, col(User.id) == col(AuditEvent.actor_id))
+        .outerjoin(Family, col(Family.id) == col(AuditEvent.family_id))
+        .where(AuditEvent.centre_id == centre_id)
+    )
+    if where.family_id:
+        query = query.where(AuditEvent.family_id == where.family_id)
+    if where.actor_id:
+        query = query.where(AuditEvent.actor_id == where.actor_id)
+    if where.day:
+        start = datetime.combine(where.day, time.min, tzinfo=WARSAW)
+        query = query.where(
+            col(AuditEvent.at) >= start, col(AuditEvent.at) < start + timedelta(days=1)
+        )
+    rows = db.exec(query.order_by(col(AuditEvent.at).desc()).offset(offset).limit(limit)).all()
+    return [AuditRow(event=e, actor=u, family=f) for e, u, f in rows]

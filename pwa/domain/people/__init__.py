@@ -1,0 +1,1 @@
+"""Who uses Asysta: accounts, invitations, passkeys, sessions, and limits on failed attempts."""
