@@ -16,12 +16,11 @@ from pwa.domain.cases.lifecycle import EndWorkForm
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, Invalid
 from pwa.i18n import local_today
-from pwa.models import AssessmentKind, Recommendation, Role
-from pwa.web.auth import require_actor
+from pwa.models import AssessmentKind, Recommendation
+from pwa.web.auth import STAFF, require_actor
 from pwa.web.forms import path_uuid
 from pwa.web.render import redirect, render
 
-STAFF = (Role.assistant, Role.coordinator)
 END_FIELDS = ("reason", "ended_on", "detail")
 
 

@@ -16,12 +16,11 @@ from pwa.domain.cases.support_catalogue import SupportRequestForm
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, DomainError, Invalid, NotFound
 from pwa.i18n import local_today
-from pwa.models import Role, SupportRequest
-from pwa.web.auth import require_actor
+from pwa.models import SupportRequest
+from pwa.web.auth import STAFF, require_actor
 from pwa.web.forms import form_fields, path_uuid
 from pwa.web.render import redirect, render
 
-STAFF = (Role.assistant, Role.coordinator)
 CONTACT_FIELDS = ("contact_on", "kind", "name", "purpose", "outcome")
 REQUEST_FIELDS = ("service_id", "requested_on", "outcome")
 PAGE = "cooperation/index.html"

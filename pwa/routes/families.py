@@ -2,167 +2,52 @@
 correcting the referral, assigning the assistant, the case's timeline, finding a family.
 
 Changes to the members are in `members`, the life cycle (consent, end, monitoring, closing,
-reopening) in `lifecycle`; every form of the family's page answers through `family_page`,
-which shows the page again with the one failed form's messages next to its fields.
+reopening) in `lifecycle`; every form of the family's page answers through
+`web.pages.family_record.family_record_page`, which shows the page again with the one failed
+form's messages next to its fields.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pwa.domain.cases import caseload, lifecycle, timeline
 from pwa.domain.cases import record as cases
+from pwa.domain.cases import timeline
 from pwa.domain.cases.members import MemberForm
 from pwa.domain.centre import homes
 from pwa.domain.kernel import policy
 from pwa.domain.kernel.actors import Actor
-from pwa.domain.kernel.errors import Conflict, DomainError, Invalid, NotFound
+from pwa.domain.kernel.errors import Conflict, Invalid
 from pwa.i18n import local_today
-from pwa.models import CaseStatus, Centre, ConsentForm, Family, Relation, Role
-from pwa.web.auth import require_actor
+from pwa.models import CaseStatus, Centre, Family, Relation, Role
+from pwa.web.auth import STAFF, require_actor
 from pwa.web.forms import form_fields, path_uuid
-from pwa.web.middleware import KEEP_CHANGES_ON_ERROR
-from pwa.web.render import redirect, render
+from pwa.web.pages.family_record import (
+    MEMBER_FIELDS,
+    family_record_page,
+    family_url,
+    refusal_of,
+)
+from pwa.web.render import path_for, redirect, render
 
-STAFF = (Role.coordinator, Role.assistant)
-PAGE = "families/show.html"
 REFERRAL_FIELDS = (
     "case_number", "name", "address", "phone", "referral_reason", "social_worker_name",
     "social_worker_phone", "social_worker_email", "referred_on", "za_zyciem", "foster_care",
     "foster_care_coordinator", *cases.INTAKE_FIELDS, *cases.HANDOVER_FIELDS,
 )  # fmt: skip
-MEMBER_FIELDS = ("first_name", "last_name", "relation", "birth_date", "phone")
 MEMBER_ROWS = 4  # empty member rows on the registration form
 MAX_MEMBER_ROWS = 20  # rows read back from a posted form
 SEARCH_LIMIT = 100  # characters of a search query
-# What the family's page says after a change (?done=…): the changes it knows.
-DONE = frozenset(
-    {
-        "registered", "updated", "assigned", "member_added", "member_updated", "member_left",
-        "member_back", "consent", "consent_withdrawn", "ended", "monitoring", "closed",
-        "reopened",
-    }
-)  # fmt: skip
-# The section (and htmx block) of the family's page each form lives in.
-SECTIONS = {
-    "assignment": "assignment",
-    "consent": "consent",
-    "withdraw": "consent",
-    "end": "state",
-    "monitoring": "state",
-    "close": "state",
-    "reopen": "state",
-}
-
-
-def family_url(family_id: uuid.UUID, done: str = "") -> str:
-    return f"/families/{family_id}" + (f"?done={done}" if done else "")
-
-
-# --- the family's page, whole or with one failed form -------------------------------------
-
-
-@dataclass(frozen=True)
-class FormProblem:
-    """What went wrong with the one form sent from the family's page, to show next to it."""
-
-    form: str = ""  # "assignment", "end", "member-<id>" …
-    errors: Mapping[str, str] = field(default_factory=dict)
-    message: str = ""
-    values: Mapping[str, str] = field(default_factory=dict)
-
-    @property
-    def section(self) -> str:
-        if self.form in SECTIONS:
-            return SECTIONS[self.form]
-        return "members" if self.form else ""
-
-    def errors_of(self, form: str) -> Mapping[str, str]:
-        return self.errors if form == self.form else {}
-
-    def value(self, form: str, name: str, default: str = "") -> str:
-        """What the user sent in the failed form (so nothing typed is lost), else `default`."""
-        return self.values.get(name, default) if form == self.form else default
-
-    def alert_in(self, section: str) -> str:
-        """A refusal without field errors (a change the state does not allow), by section."""
-        return self.message if section == self.section and not self.errors else ""
-
-    @classmethod
-    def of(
-        cls,
-        error: DomainError,
-        form: str,
-        values: Mapping[str, str],
-        *,
-        conflict_field: str | None = None,
-    ) -> FormProblem:
-        errors = dict(error.errors) if isinstance(error, Invalid) else {}
-        if isinstance(error, Conflict) and conflict_field:
-            errors = {conflict_field: error.message}
-        return cls(form=form, errors=errors, message=error.message, values=dict(values))
-
-
-def family_page(
-    request: Request,
-    actor: Actor,
-    family_id: uuid.UUID,
-    *,
-    problem: FormProblem | None = None,
-    status_code: int = 200,
-) -> Response:
-    """The family's page; after a failed form, only its section for htmx.
-
-    After a refusal nothing of the refused change is kept, but the read of the record shown
-    with the messages is still audited.
-    """
-    db = request.state.db
-    if status_code >= 400:
-        db.rollback()
-        setattr(request.state, KEEP_CHANGES_ON_ERROR, True)
-    record = cases.family_record(db, actor=actor, family_id=family_id)
-    coordinator = actor.role is Role.coordinator
-    done = request.query_params.get("done", "")
-    problem = problem or FormProblem()
-    context = {
-        "record": record,
-        "family": record.family,
-        "actions": lifecycle.case_actions(record.family, consent=record.consent, role=actor.role),
-        "caseloads": caseload.caseloads(db, centre=request.state.centre) if coordinator else [],
-        "is_coordinator": coordinator,
-        "adults": [
-            m for m in record.members if m.in_household and m.relation is not Relation.child
-        ],
-        "relations": list(Relation),
-        "consent_forms": list(ConsentForm),
-        "today": local_today().isoformat(),
-        "done": done if done in DONE and status_code == 200 else "",
-        "problem": problem,
-    }
-    return render(
-        request, PAGE, context, block=problem.section or None, status_code=status_code,
-        offline=True,
-    )  # fmt: skip
-
-
-def family_of_form(raw: str) -> uuid.UUID:
-    """The family whose page a form was on (only to show that page again)."""
-    try:
-        return uuid.UUID(raw.strip())
-    except ValueError:
-        raise NotFound from None
 
 
 async def show_family(request: Request) -> Response:
     actor = require_actor(request, *STAFF)
-    return family_page(request, actor, path_uuid(request, "family_id"))
+    return family_record_page(request, actor, path_uuid(request, "family_id"))
 
 
 # --- registering and correcting the referral -----------------------------------------------
@@ -254,7 +139,7 @@ async def register_family(request: Request) -> Response:
             "organisations": _organisations(request, actor),
         }
         return render(request, "families/new.html", context, block="referral_form", status_code=422)
-    return redirect(request, family_url(family.id, "registered"))
+    return redirect(request, family_url(request, family.id, "registered"))
 
 
 async def edit_referral(request: Request) -> Response:
@@ -285,7 +170,7 @@ async def edit_referral(request: Request) -> Response:
         return render(
             request, "families/edit.html", context, block="referral_form", status_code=422
         )
-    return redirect(request, family_url(family_id, "updated"))
+    return redirect(request, family_url(request, family_id, "updated"))
 
 
 # --- the assistant ----------------------------------------------------------------------------
@@ -301,14 +186,11 @@ async def assign_assistant(request: Request) -> Response:
             request.state.db, actor=actor, family_id=family_id, assistant_id=sent["assistant_id"]
         )
     except (Invalid, Conflict) as error:
-        request.state.db.rollback()
-        problem = FormProblem.of(error, "assignment", sent, conflict_field="assistant_id")
-        return family_page(
-            request, actor, family_id, problem=problem, status_code=error.status_code
-        )
+        refusal = refusal_of(error, "assignment", sent, conflict_field="assistant_id")
+        return family_record_page(request, actor, family_id, refusal=refusal)
     if sent["next"] == "coordinator":
-        return redirect(request, "/coordinator?done=assigned")
-    return redirect(request, family_url(family_id, "assigned"))
+        return redirect(request, path_for(request, "coordinator_home", query={"done": "assigned"}))
+    return redirect(request, family_url(request, family_id, "assigned"))
 
 
 # --- the timeline and the search ----------------------------------------------------------------

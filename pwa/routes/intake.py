@@ -19,12 +19,11 @@ from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, DomainError, Invalid
 from pwa.i18n import local_today
 from pwa.models import ConsentForm, Relation, Role, TeamDecisionKind
-from pwa.web.auth import require_actor
+from pwa.web.auth import STAFF, require_actor
 from pwa.web.forms import form_fields, path_uuid
 from pwa.web.middleware import KEEP_CHANGES_ON_ERROR
 from pwa.web.render import redirect, render
 
-STAFF = (Role.coordinator, Role.assistant)
 PAGE = "intake/index.html"
 DECISION_FIELDS = (
     "met_on",

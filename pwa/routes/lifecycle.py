@@ -16,9 +16,9 @@ from pwa.domain.cases import lifecycle
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, Invalid
 from pwa.models import Role
-from pwa.routes.families import STAFF, FormProblem, family_page, family_url
-from pwa.web.auth import require_actor
+from pwa.web.auth import STAFF, require_actor
 from pwa.web.forms import form_fields, path_uuid
+from pwa.web.pages.family_record import family_record_page, family_url, refusal_of
 from pwa.web.render import redirect
 
 # One change of the case: (db, actor, family id, the fields sent) -> the domain's answer.
@@ -42,12 +42,9 @@ async def _change(
     try:
         change(request.state.db, actor, family_id, sent)
     except (Invalid, Conflict) as error:
-        request.state.db.rollback()
-        problem = FormProblem.of(error, form, sent)
-        return family_page(
-            request, actor, family_id, problem=problem, status_code=error.status_code
-        )
-    return redirect(request, family_url(family_id, done))
+        refusal = refusal_of(error, form, sent)
+        return family_record_page(request, actor, family_id, refusal=refusal)
+    return redirect(request, family_url(request, family_id, done))
 
 
 def _consent_given(sent: dict[str, str]) -> lifecycle.ConsentGivenForm:

@@ -17,11 +17,10 @@ from pwa.domain.kernel.errors import Invalid, NotFound
 from pwa.domain.visits import diary, meetings
 from pwa.i18n import WARSAW, to_local
 from pwa.models import PlaceKind, Role, utcnow
-from pwa.web.auth import require_actor
+from pwa.web.auth import STAFF, require_actor
 from pwa.web.forms import form_fields, path_uuid
 from pwa.web.render import redirect, render
 
-STAFF = (Role.assistant, Role.coordinator)
 MEETING_FIELDS = ("meeting_date", "starts_at", "duration_minutes", "place_kind", "place_text")
 # What the page says after a change (?done=…), by the change.
 DONE = ("scheduled", "moved", "cancelled")

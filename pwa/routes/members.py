@@ -12,16 +12,15 @@ from starlette.routing import Route
 
 from pwa.domain.cases import members
 from pwa.domain.kernel.errors import Conflict, Invalid
-from pwa.routes.families import (
-    MEMBER_FIELDS,
-    STAFF,
-    FormProblem,
-    family_of_form,
-    family_page,
-    family_url,
-)
-from pwa.web.auth import require_actor
+from pwa.web.auth import STAFF, require_actor
 from pwa.web.forms import form_fields, path_uuid
+from pwa.web.pages.family_record import (
+    MEMBER_FIELDS,
+    family_of_form,
+    family_record_page,
+    family_url,
+    refusal_of,
+)
 from pwa.web.render import redirect
 
 
@@ -38,10 +37,9 @@ async def add_member(request: Request) -> Response:
             request.state.db, actor=actor, family_id=family_id, form=_member_form(sent)
         )
     except Invalid as error:
-        request.state.db.rollback()
-        problem = FormProblem.of(error, "add_member", sent)
-        return family_page(request, actor, family_id, problem=problem, status_code=422)
-    return redirect(request, family_url(family_id, "member_added"))
+        refusal = refusal_of(error, "add_member", sent)
+        return family_record_page(request, actor, family_id, refusal=refusal)
+    return redirect(request, family_url(request, family_id, "member_added"))
 
 
 async def update_member(request: Request) -> Response:
@@ -53,12 +51,11 @@ async def update_member(request: Request) -> Response:
             request.state.db, actor=actor, member_id=member_id, form=_member_form(sent)
         )
     except Invalid as error:
-        request.state.db.rollback()
-        problem = FormProblem.of(error, f"member-{member_id}", sent)
-        return family_page(
-            request, actor, family_of_form(sent["family_id"]), problem=problem, status_code=422
+        refusal = refusal_of(error, f"member-{member_id}", sent)
+        return family_record_page(
+            request, actor, family_of_form(sent["family_id"]), refusal=refusal
         )
-    return redirect(request, family_url(member.family_id, "member_updated"))
+    return redirect(request, family_url(request, member.family_id, "member_updated"))
 
 
 async def member_left_household(request: Request) -> Response:
@@ -70,13 +67,11 @@ async def member_left_household(request: Request) -> Response:
             request.state.db, actor=actor, member_id=member_id, left_on=sent["left_on"]
         )
     except (Invalid, Conflict) as error:
-        request.state.db.rollback()
-        problem = FormProblem.of(error, f"left-{member_id}", sent)
-        return family_page(
-            request, actor, family_of_form(sent["family_id"]), problem=problem,
-            status_code=error.status_code,
-        )  # fmt: skip
-    return redirect(request, family_url(member.family_id, "member_left"))
+        refusal = refusal_of(error, f"left-{member_id}", sent)
+        return family_record_page(
+            request, actor, family_of_form(sent["family_id"]), refusal=refusal
+        )
+    return redirect(request, family_url(request, member.family_id, "member_left"))
 
 
 async def member_back_in_household(request: Request) -> Response:
@@ -84,7 +79,7 @@ async def member_back_in_household(request: Request) -> Response:
     member = members.mark_back_in_household(
         request.state.db, actor=actor, member_id=path_uuid(request, "member_id")
     )
-    return redirect(request, family_url(member.family_id, "member_back"))
+    return redirect(request, family_url(request, member.family_id, "member_back"))
 
 
 routes = [

@@ -14,12 +14,10 @@ from pwa.domain.assessments.opinions import OpinionEditForm, OpinionRequestForm
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, DomainError, Invalid
 from pwa.i18n import local_today
-from pwa.models import Role
-from pwa.web.auth import require_actor
+from pwa.web.auth import STAFF, require_actor
 from pwa.web.forms import form_fields, path_uuid
 from pwa.web.render import redirect, render
 
-STAFF = (Role.assistant, Role.coordinator)
 REQUEST_FIELDS = ("court", "case_reference", "requested_on", "deadline")
 EDIT_FIELDS = (*REQUEST_FIELDS, "body")
 

@@ -24,19 +24,18 @@ from pwa.domain.plans import editing
 from pwa.domain.plans import tasks as plan_tasks
 from pwa.domain.plans.tasks import TaskResult
 from pwa.models import Role, Task
-from pwa.routes.plans import (
-    STAFF,
+from pwa.web.auth import STAFF, require_actor
+from pwa.web.forms import form_fields, path_uuid
+from pwa.web.htmx import HtmxDetails
+from pwa.web.pages.plan import (
     family_of_plan,
-    family_page,
     form_uuid,
+    plan_page_for_family,
     plan_url,
     refused,
     staff_answer,
 )
-from pwa.web.auth import require_actor
-from pwa.web.forms import form_fields, path_uuid
-from pwa.web.htmx import HtmxDetails
-from pwa.web.render import redirect, vary_on_htmx
+from pwa.web.render import path_for, redirect, vary_on_htmx
 
 GOAL_FIELDS = ("area", "wording")
 TASK_FIELDS = ("action", "owner", "due_on", "expected_effect")
@@ -120,7 +119,7 @@ async def record_paper_agreement(request: Request) -> Response:
             values=fields, where={"plan_id": plan_id}, plan_id=plan_id,
         )  # fmt: skip
     # The draft is now the plan in force: the whole page changes.
-    return redirect(request, plan_url(plan.family_id, "in-force"))
+    return redirect(request, plan_url(request, plan.family_id, "in-force"))
 
 
 # --- goals ----------------------------------------------------------------------------------
@@ -182,7 +181,7 @@ async def remove_goal(request: Request) -> Response:
         )  # fmt: skip
     if _fragment(request) and draft.id == page_plan:
         return vary_on_htmx(Response(status_code=200))  # an empty swap takes the card away
-    return redirect(request, f"/families/{draft.family_id}/plan#draft")
+    return redirect(request, plan_url(request, draft.family_id, "draft"))
 
 
 # --- tasks ----------------------------------------------------------------------------------
@@ -292,7 +291,7 @@ async def _tick(
     except (Invalid, Conflict) as error:
         if actor.role is Role.family:
             request.state.db.rollback()
-            return family_page(
+            return plan_page_for_family(
                 request, actor, block="family_tick_result", status_code=error.status_code,
                 task_id=task_id, message=error.message, message_for=key,
             )  # fmt: skip
@@ -303,8 +302,8 @@ async def _tick(
         )  # fmt: skip
     if actor.role is Role.family:
         if not _fragment(request):
-            return redirect(request, f"/family/plan#{key}")
-        return family_page(request, actor, block="family_tick_result", task_id=task_id)
+            return redirect(request, path_for(request, "family_plan_view", anchor=key))
+        return plan_page_for_family(request, actor, block="family_tick_result", task_id=task_id)
     family = editing.load_task(request.state.db, actor, task_id)[3]
     return staff_answer(
         request, actor, family.id, block="task_tick_result", anchor=key,

@@ -17,10 +17,9 @@ from pwa.domain.reports import monthly as reports_monthly
 from pwa.domain.reports import periods
 from pwa.domain.reports import yearly as reports_yearly
 from pwa.models import Role, utcnow
-from pwa.web.auth import require_actor
+from pwa.web.auth import STAFF, require_actor
 from pwa.web.render import render
 
-STAFF = (Role.coordinator, Role.assistant)
 CSV = "text/csv; charset=utf-8"
 
 

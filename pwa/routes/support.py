@@ -14,11 +14,10 @@ from pwa.domain.cases.support_catalogue import ServiceForm
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Invalid
 from pwa.models import Role, SupportCategory
-from pwa.web.auth import require_actor
+from pwa.web.auth import STAFF, require_actor
 from pwa.web.forms import form_fields, path_uuid
 from pwa.web.render import redirect, render
 
-STAFF = (Role.assistant, Role.coordinator)
 SERVICE_FIELDS = ("category", "name", "description", "address", "phone", "hours", "website")
 CATALOGUE = "/support-catalogue"
 

@@ -21,12 +21,11 @@ from pwa.domain.visits import recording as visits
 from pwa.i18n import WARSAW, ngettext
 from pwa.i18n import gettext as _
 from pwa.models import Family, PlaceKind, Role, VisitKind, utcnow
-from pwa.web.auth import require_actor
+from pwa.web.auth import STAFF, require_actor
 from pwa.web.forms import form_fields, form_lists, path_uuid
 from pwa.web.htmx import HtmxDetails
 from pwa.web.render import redirect, render
 
-STAFF = (Role.assistant, Role.coordinator)
 # The quick choices of the visit's length, in minutes (any other length is typed).
 QUICK_LENGTHS = (30, 60, 90, 120)
 DEFAULT_LENGTH = "60"

@@ -15,6 +15,9 @@ from pwa.models import Role, User, UserSession
 from pwa.web.middleware import build_cookie, cookie_names
 from pwa.web.render import redirect
 
+# The centre's staff: every page about families that the families themselves do not see.
+STAFF = (Role.coordinator, Role.assistant)
+
 
 class SignInRequired(Exception):
     """Nobody is signed in (or the session ended): send them to the sign-in page."""

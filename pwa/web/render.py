@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import jinja2
 from jinja2_fragments.starlette import Jinja2Blocks
@@ -194,3 +195,22 @@ def redirect(request: Request, url: str) -> Response:
     else:
         response = RedirectResponse(url, status_code=303)
     return vary_on_htmx(response)
+
+
+def path_for(
+    request: Request,
+    name: str,
+    /,
+    *,
+    query: Mapping[str, str] | None = None,
+    anchor: str = "",
+    **params: object,
+) -> str:
+    """The path of the route called `name` (relative, as redirects send it), `?query` and `#anchor`.
+
+    Empty query values are left out. Links are built from the router by the route's name,
+    never typed by hand, so a route that moves takes its links with it.
+    """
+    path = str(request.app.url_path_for(name, **{key: str(v) for key, v in params.items()}))
+    wanted = {key: value for key, value in (query or {}).items() if value}
+    return path + (f"?{urlencode(wanted)}" if wanted else "") + (f"#{anchor}" if anchor else "")

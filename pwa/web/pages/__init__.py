@@ -1,0 +1,89 @@
+"""Pages that several route modules answer with, and the one way to show a refused form on them.
+
+Many of Asysta's pages hold many small forms (the family's page, intake, the plan, the
+opinions, the cooperation log …). When one of them is refused, the page is shown again as it
+is now, with that one form's messages and what was typed in it: a `Refusal`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from starlette.requests import Request
+
+from pwa.domain.kernel.errors import Conflict, DomainError, Invalid
+from pwa.web.middleware import KEEP_CHANGES_ON_ERROR
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """The one form of a page with many small forms that was refused, to show next to it.
+
+    Why one shape: the page is rendered again (never a second copy of its markup) with the
+    failed form's `errors` beside its fields, or its `message` above it when no field is to
+    blame (a change the record's state does not allow), and the `values` the user sent, so
+    nothing typed is lost. The answer is the error's status (422 invalid input, 409 a
+    conflict), and htmx gets only `section`, the block of the page that holds the form.
+    `Refusal()` is "nothing refused": the page as it is, status 200.
+    """
+
+    form: str = ""  # which form: "assignment", "member-<id>", "add-goal-<id>" …
+    errors: Mapping[str, str] = field(default_factory=dict)
+    message: str = ""
+    values: Mapping[str, str] = field(default_factory=dict)
+    section: str = ""  # the section (and htmx block) of the page holding the form ("" whole)
+    status_code: int = 200
+
+    @classmethod
+    def of(
+        cls,
+        error: DomainError,
+        form: str = "",
+        values: Mapping[str, str] | None = None,
+        *,
+        section: str = "",
+        conflict_field: str | None = None,
+    ) -> Refusal:
+        """The refusal `error` gave `form`: field errors for invalid input, else the message.
+
+        `conflict_field` puts a conflict's message beside that field instead.
+        """
+        errors = dict(error.errors) if isinstance(error, Invalid) else {}
+        if isinstance(error, Conflict) and conflict_field:
+            errors = {conflict_field: error.message}
+        return cls(
+            form=form,
+            errors=errors,
+            message=error.message,
+            values=dict(values or {}),
+            section=section,
+            status_code=error.status_code,
+        )
+
+    @property
+    def alert(self) -> str:
+        """The message of a refusal without field errors (shown above the form), else ""."""
+        return "" if self.errors else self.message
+
+    def errors_of(self, form: str) -> Mapping[str, str]:
+        return self.errors if form == self.form else {}
+
+    def value(self, form: str, name: str, default: str = "") -> str:
+        """What the user sent in the failed form (so nothing typed is lost), else `default`."""
+        return self.values.get(name, default) if form == self.form else default
+
+    def alert_in(self, section: str) -> str:
+        """The alert, when the refused form lives in `section` of the page."""
+        return self.alert if section == self.section else ""
+
+
+def start_over(request: Request, *, keep_reads: bool = False) -> None:
+    """Undo the refused change before the page is read again to show the refusal.
+
+    `keep_reads`: the read of the record that the page then shows is audited even though the
+    answer is an error (the page shows a family's record again, and every read is on record).
+    """
+    request.state.db.rollback()
+    if keep_reads:
+        setattr(request.state, KEEP_CHANGES_ON_ERROR, True)
