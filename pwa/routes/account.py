@@ -11,7 +11,8 @@ from pwa.domain.people import accounts, passkeys, users
 from pwa.web.auth import relying_party, require_actor, sign_out
 from pwa.web.forms import path_uuid
 from pwa.web.json import credential_body, json_error, options_response
-from pwa.web.render import redirect, render
+from pwa.web.pages import refuse
+from pwa.web.render import path_for, redirect, render
 
 
 def _account_context(request: Request, **extra: object) -> dict[str, object]:
@@ -49,7 +50,7 @@ async def add_passkey(request: Request) -> Response:
         )  # fmt: skip
     except DomainError as error:
         return json_error(error)
-    return JSONResponse({"redirect": "/account", "passkey": str(passkey.id)})
+    return JSONResponse({"redirect": path_for(request, "account"), "passkey": str(passkey.id)})
 
 
 async def remove_passkey(request: Request) -> Response:
@@ -59,12 +60,13 @@ async def remove_passkey(request: Request) -> Response:
             request.state.db, actor=actor, passkey_id=path_uuid(request, "passkey_id")
         )
     except (Conflict, Refused) as error:
-        request.state.db.rollback()
-        context = _account_context(request, passkey_error=error.message)
+        refusal = refuse(request, error, "passkeys")
+        context = _account_context(request, passkey_error=refusal.message)
         return render(
-            request, "account/index.html", context, block="passkeys", status_code=error.status_code
-        )
-    return redirect(request, "/account")
+            request, "account/index.html", context, block="passkeys",
+            status_code=refusal.status_code,
+        )  # fmt: skip
+    return redirect(request, path_for(request, "account"))
 
 
 async def end_session(request: Request) -> Response:
@@ -72,7 +74,7 @@ async def end_session(request: Request) -> Response:
     accounts.end_own_session(
         request.state.db, actor=actor, session_id=path_uuid(request, "session_id")
     )
-    return redirect(request, "/account")
+    return redirect(request, path_for(request, "account"))
 
 
 async def logout(request: Request) -> Response:

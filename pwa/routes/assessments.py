@@ -4,6 +4,7 @@ assessment, and the end of the work with its final assessment (staff only)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.requests import Request
@@ -19,7 +20,8 @@ from pwa.i18n import local_today
 from pwa.models import AssessmentKind, Recommendation
 from pwa.web.auth import STAFF, require_actor
 from pwa.web.forms import path_uuid
-from pwa.web.render import redirect, render
+from pwa.web.pages import NO_REFUSAL, Refusal, refuse
+from pwa.web.render import path_for, redirect, render
 
 END_FIELDS = ("reason", "ended_on", "detail")
 
@@ -66,11 +68,10 @@ def _form_page(
     *,
     kind: AssessmentKind,
     template: str,
-    values: dict[str, str],
-    errors: dict[str, str] | None = None,
-    message: str = "",
-    status_code: int = 200,
+    values: Mapping[str, str],
+    refusal: Refusal = NO_REFUSAL,
 ) -> Response:
+    """The assessment's form; after a refusal, with its messages beside what was typed."""
     view = views.form_view(
         request.state.db, actor=actor, family_id=path_uuid(request, "family_id"), kind=kind,
         today=local_today(),
@@ -79,14 +80,21 @@ def _form_page(
         "view": view,
         "family": view.family,
         "values": values,
-        "errors": errors or {},
-        "message": message,
+        **refusal.messages(),
         "areas": [(name, situation.area_label(name)) for name in AREAS],
         "ratings": [(rating, situation.rating_label(rating)) for rating in situation.RATINGS],
         "recommendations": list(Recommendation),
         "end_reasons": situation.END_REASONS,
     }
-    return render(request, template, context, block="assessment_form", status_code=status_code)
+    return render(
+        request, template, context, block="assessment_form", status_code=refusal.status_code
+    )
+
+
+def _saved(request: Request, family_id: uuid.UUID, saved: str) -> Response:
+    """Back to the family's assessments, which say what was saved."""
+    query = {"saved": saved}
+    return redirect(request, path_for(request, "assessments", family_id=family_id, query=query))
 
 
 async def assessment_history(request: Request) -> Response:
@@ -120,14 +128,11 @@ async def new_assessment(request: Request) -> Response:
             form=assessment_form(values),
         )  # fmt: skip
     except (Invalid, Conflict) as error:
-        request.state.db.rollback()
         return _form_page(
             request, actor, kind=kind, template="assessments/new.html", values=values,
-            errors=error.errors if isinstance(error, Invalid) else {},
-            message="" if isinstance(error, Invalid) else error.message,
-            status_code=error.status_code,
+            refusal=refuse(request, error),
         )  # fmt: skip
-    return redirect(request, f"/families/{family_id}/assessments?saved={kind.value}")
+    return _saved(request, family_id, kind.value)
 
 
 async def assessment_page(request: Request) -> Response:
@@ -154,14 +159,11 @@ async def end_work_with_assessment(request: Request) -> Response:
             assessment=assessment_form(values),
         )  # fmt: skip
     except (Invalid, Conflict) as error:
-        request.state.db.rollback()
         return _form_page(
             request, actor, kind=final, template=template, values=values,
-            errors=error.errors if isinstance(error, Invalid) else {},
-            message="" if isinstance(error, Invalid) else error.message,
-            status_code=error.status_code,
+            refusal=refuse(request, error),
         )  # fmt: skip
-    return redirect(request, f"/families/{family_id}/assessments?saved=final")
+    return _saved(request, family_id, "final")
 
 
 routes = [

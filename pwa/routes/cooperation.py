@@ -14,12 +14,13 @@ from pwa.domain.cases import cooperation, support_catalogue
 from pwa.domain.cases.cooperation import ContactForm
 from pwa.domain.cases.support_catalogue import SupportRequestForm
 from pwa.domain.kernel.actors import Actor
-from pwa.domain.kernel.errors import Conflict, DomainError, Invalid, NotFound
+from pwa.domain.kernel.errors import Conflict, Invalid, NotFound
 from pwa.i18n import local_today
 from pwa.models import SupportRequest
 from pwa.web.auth import STAFF, require_actor
 from pwa.web.forms import form_fields, path_uuid
-from pwa.web.render import redirect, render
+from pwa.web.pages import NO_REFUSAL, Refusal, refuse
+from pwa.web.render import path_for, redirect, render
 
 CONTACT_FIELDS = ("contact_on", "kind", "name", "purpose", "outcome")
 REQUEST_FIELDS = ("service_id", "requested_on", "outcome")
@@ -31,11 +32,10 @@ def _page(
     actor: Actor,
     family_id: uuid.UUID,
     *,
-    form: str = "",
-    error: DomainError | None = None,
+    refusal: Refusal = NO_REFUSAL,
     **extra: Any,
 ) -> Response:
-    """The log with its forms; after a refusal, `form` names the form the messages belong to."""
+    """The log with its forms; after a refusal, the refused form with its messages."""
     found = cooperation.family_contacts(request.state.db, actor=actor, family_id=family_id)
     context: dict[str, Any] = {
         "found": found,
@@ -43,16 +43,21 @@ def _page(
         "kinds": cooperation.institution_choices(),
         "contact": {"contact_on": local_today().isoformat()},
         "support": {"requested_on": local_today().isoformat()},
-        "form": form,
-        "errors": error.errors if isinstance(error, Invalid) else {},
-        "message": error.message if error is not None and not isinstance(error, Invalid) else "",
+        "form": refusal.form,
+        **refusal.messages(),
         "outcome_for": "",
         "saved": request.query_params.get("saved", ""),
         **extra,
     }
-    block = {"contact": "contact_form", "support": "support_form"}.get(form)
-    status_code = error.status_code if error is not None else 200
-    return render(request, PAGE, context, block=block, status_code=status_code)
+    block = {"contact": "contact_form", "support": "support_form"}.get(refusal.form)
+    return render(request, PAGE, context, block=block, status_code=refusal.status_code)
+
+
+def _saved(request: Request, family_id: uuid.UUID, saved: str, anchor: str = "") -> Response:
+    return redirect(
+        request, path_for(request, "institution_contacts", family_id=family_id,
+                          query={"saved": saved}, anchor=anchor),
+    )  # fmt: skip
 
 
 async def institution_contacts(request: Request) -> Response:
@@ -66,9 +71,9 @@ async def institution_contacts(request: Request) -> Response:
             request.state.db, actor=actor, family_id=family_id, form=ContactForm(**values)
         )
     except (Invalid, Conflict) as error:
-        request.state.db.rollback()
-        return _page(request, actor, family_id, form="contact", error=error, contact=values)
-    return redirect(request, f"/families/{family_id}/contacts?saved=contact")
+        refusal = refuse(request, error, "contact", values)
+        return _page(request, actor, family_id, refusal=refusal, contact=values)
+    return _saved(request, family_id, "contact")
 
 
 async def record_support_request(request: Request) -> Response:
@@ -80,9 +85,9 @@ async def record_support_request(request: Request) -> Response:
             request.state.db, actor=actor, family_id=family_id, form=SupportRequestForm(**values)
         )
     except (Invalid, Conflict) as error:
-        request.state.db.rollback()
-        return _page(request, actor, family_id, form="support", error=error, support=values)
-    return redirect(request, f"/families/{family_id}/contacts?saved=support#support")
+        refusal = refuse(request, error, "support", values)
+        return _page(request, actor, family_id, refusal=refusal, support=values)
+    return _saved(request, family_id, "support", "support")
 
 
 async def update_support_request(request: Request) -> Response:
@@ -95,15 +100,12 @@ async def update_support_request(request: Request) -> Response:
             db, actor=actor, support_request_id=request_id, outcome=values["outcome"]
         )
     except Invalid as error:
-        db.rollback()
+        refusal = refuse(request, error, "outcome")
         stored = db.get(SupportRequest, request_id)
         if stored is None:  # pragma: no cover - record_outcome found it a moment ago
             raise NotFound from None
-        return _page(
-            request, actor, stored.family_id, form="outcome", error=error,
-            outcome_for=str(request_id),
-        )  # fmt: skip
-    return redirect(request, f"/families/{updated.family_id}/contacts?saved=outcome#support")
+        return _page(request, actor, stored.family_id, refusal=refusal, outcome_for=str(request_id))
+    return _saved(request, updated.family_id, "outcome", "support")
 
 
 routes = [

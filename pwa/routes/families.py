@@ -186,7 +186,7 @@ async def assign_assistant(request: Request) -> Response:
             request.state.db, actor=actor, family_id=family_id, assistant_id=sent["assistant_id"]
         )
     except (Invalid, Conflict) as error:
-        refusal = refusal_of(error, "assignment", sent, conflict_field="assistant_id")
+        refusal = refusal_of(request, error, "assignment", sent, conflict_field="assistant_id")
         return family_record_page(request, actor, family_id, refusal=refusal)
     if sent["next"] == "coordinator":
         return redirect(request, path_for(request, "coordinator_home", query={"done": "assigned"}))

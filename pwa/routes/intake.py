@@ -6,7 +6,7 @@ assessment, the first plan), and the printable consent form. Staff only.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlmodel import Session
@@ -16,13 +16,13 @@ from starlette.routing import Route
 
 from pwa.domain.cases import intake, lifecycle
 from pwa.domain.kernel.actors import Actor
-from pwa.domain.kernel.errors import Conflict, DomainError, Invalid
+from pwa.domain.kernel.errors import Conflict, Invalid
 from pwa.i18n import local_today
 from pwa.models import ConsentForm, Relation, Role, TeamDecisionKind
 from pwa.web.auth import STAFF, require_actor
 from pwa.web.forms import form_fields, path_uuid
-from pwa.web.middleware import KEEP_CHANGES_ON_ERROR
-from pwa.web.render import redirect, render
+from pwa.web.pages import NO_REFUSAL, Refusal, refuse
+from pwa.web.render import path_for, redirect, render
 
 PAGE = "intake/index.html"
 DECISION_FIELDS = (
@@ -47,39 +47,21 @@ BLOCKS = {
 DONE = frozenset({"decision", "contact", "consent", "refusal"})
 
 
-def intake_url(family_id: uuid.UUID, done: str = "") -> str:
-    return f"/families/{family_id}/intake" + (f"?done={done}" if done else "")
-
-
 def _page(
-    request: Request,
-    actor: Actor,
-    family_id: uuid.UUID,
-    *,
-    form: str = "",
-    error: DomainError | None = None,
-    values: dict[str, str] | None = None,
+    request: Request, actor: Actor, family_id: uuid.UUID, *, refusal: Refusal = NO_REFUSAL
 ) -> Response:
-    """The intake page; after a refusal, `form` names the form its messages belong to.
-
-    Nothing of a refused change is kept, but the read of the record shown with the messages
-    is still audited.
-    """
-    db = request.state.db
-    if error is not None:
-        db.rollback()
-        setattr(request.state, KEEP_CHANGES_ON_ERROR, True)
-    view = intake.intake_view(db, actor=actor, family_id=family_id)
+    """The intake page; after a refusal, with the refused form's messages (its block for htmx)."""
+    view = intake.intake_view(request.state.db, actor=actor, family_id=family_id)
     today = local_today().isoformat()
     done = request.query_params.get("done", "")
-    defaults: dict[str, dict[str, str]] = {
+    defaults: dict[str, Mapping[str, str]] = {
         "decision": {"met_on": today},
         "contact": {"met_on": today},
         "consent": {"given_on": today, "consent_form": ConsentForm.written.value},
         "refusal": {"refused_on": today},
     }
-    if form and values is not None:
-        defaults[form] = values
+    if refusal.form:
+        defaults[refusal.form] = refusal.values
     context: dict[str, Any] = {
         "view": view,
         "family": view.family,
@@ -90,13 +72,13 @@ def _page(
         "consent_forms": list(ConsentForm),
         "is_coordinator": actor.role is Role.coordinator,
         "values": defaults,
-        "form": form,
-        "errors": error.errors if isinstance(error, Invalid) else {},
-        "message": error.message if error is not None and not isinstance(error, Invalid) else "",
-        "done": done if done in DONE and error is None else "",
+        "form": refusal.form,
+        **refusal.messages(),
+        "done": done if done in DONE and refusal.status_code == 200 else "",
     }
-    status_code = error.status_code if error is not None else 200
-    return render(request, PAGE, context, block=BLOCKS.get(form), status_code=status_code)
+    return render(
+        request, PAGE, context, block=BLOCKS.get(refusal.form), status_code=refusal.status_code
+    )
 
 
 async def intake_page(request: Request) -> Response:
@@ -120,8 +102,11 @@ async def _change(
     try:
         change(request.state.db, actor, family_id, values)
     except (Invalid, Conflict) as error:
-        return _page(request, actor, family_id, form=form, error=error, values=values)
-    return redirect(request, intake_url(family_id, form))
+        # Nothing of the refused change is kept, but the read of the record shown with the
+        # messages is still audited.
+        refusal = refuse(request, error, form, values, keep_reads=True)
+        return _page(request, actor, family_id, refusal=refusal)
+    return redirect(request, path_for(request, "intake", family_id=family_id, query={"done": form}))
 
 
 async def team_decision(request: Request) -> Response:

@@ -42,7 +42,7 @@ async def _change(
     try:
         change(request.state.db, actor, family_id, sent)
     except (Invalid, Conflict) as error:
-        refusal = refusal_of(error, form, sent)
+        refusal = refusal_of(request, error, form, sent)
         return family_record_page(request, actor, family_id, refusal=refusal)
     return redirect(request, family_url(request, family_id, done))
 

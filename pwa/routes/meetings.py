@@ -4,7 +4,6 @@ what changed, and the past visits it can confirm."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
 from datetime import timedelta
 
 from starlette.requests import Request
@@ -13,17 +12,19 @@ from starlette.routing import Route
 
 from pwa.domain.kernel import policy
 from pwa.domain.kernel.actors import Actor
-from pwa.domain.kernel.errors import Invalid, NotFound
+from pwa.domain.kernel.errors import Invalid
 from pwa.domain.visits import diary, meetings
 from pwa.i18n import WARSAW, to_local
 from pwa.models import PlaceKind, Role, utcnow
 from pwa.web.auth import STAFF, require_actor
-from pwa.web.forms import form_fields, path_uuid
-from pwa.web.render import redirect, render
+from pwa.web.forms import family_of_form, form_fields, path_uuid
+from pwa.web.pages import NO_REFUSAL, Refusal, refuse
+from pwa.web.render import path_for, redirect, render
 
 MEETING_FIELDS = ("meeting_date", "starts_at", "duration_minutes", "place_kind", "place_text")
 # What the page says after a change (?done=…), by the change.
 DONE = ("scheduled", "moved", "cancelled")
+SCHEDULE = "schedule"  # the new-meeting form (the change forms are named by the meeting's id)
 
 
 def _new_meeting_values() -> dict[str, str]:
@@ -43,11 +44,10 @@ def _meetings_page(
     actor: Actor,
     family_id: uuid.UUID,
     *,
-    values: Mapping[str, str] | None = None,
-    errors: Mapping[str, str] | None = None,
-    change_errors: Mapping[str, Mapping[str, str]] | None = None,
-    status_code: int = 200,
+    refusal: Refusal = NO_REFUSAL,
 ) -> Response:
+    """The family's meetings; after a refusal, the schedule form (`SCHEDULE`) or the change
+    forms of one meeting (by its id) with their messages."""
     db = request.state.db
     family = policy.get_family(db, actor=actor, family_id=family_id)
     done = request.query_params.get("done", "")
@@ -57,13 +57,18 @@ def _meetings_page(
         "meetings": found,
         # The move form's date input wants the Warsaw date as 2026-11-23.
         "local_dates": {str(m.id): to_local(m.starts_at).date().isoformat() for m in found},
-        "values": values or _new_meeting_values(),
-        "errors": errors or {},
-        "change_errors": change_errors or {},
+        "values": refusal.values if refusal.form == SCHEDULE else _new_meeting_values(),
+        "errors": refusal.errors_of(SCHEDULE),
+        "change_errors": {refusal.form: refusal.errors},  # by meeting id; no meeting is ""
         "places": list(PlaceKind),
-        "done": done if done in DONE and status_code == 200 else "",
+        "done": done if done in DONE and refusal.status_code == 200 else "",
     }
-    return render(request, "meetings/index.html", context, status_code=status_code)
+    return render(request, "meetings/index.html", context, status_code=refusal.status_code)
+
+
+def _done(request: Request, family_id: uuid.UUID, done: str) -> Response:
+    query = {"done": done}
+    return redirect(request, path_for(request, "family_meetings", family_id=family_id, query=query))
 
 
 async def family_meetings(request: Request) -> Response:
@@ -81,19 +86,9 @@ async def schedule_meeting(request: Request) -> Response:
             form=meetings.MeetingForm(**values), now=utcnow(),
         )  # fmt: skip
     except Invalid as error:
-        request.state.db.rollback()
-        return _meetings_page(
-            request, actor, family_id, values=values, errors=error.errors, status_code=422
-        )
-    return redirect(request, f"/families/{family_id}/meetings?done=scheduled")
-
-
-def _family_of_form(raw: str) -> uuid.UUID:
-    """The family whose page the change form was on (only to show that page again)."""
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        raise NotFound from None
+        refusal = refuse(request, error, SCHEDULE, values)
+        return _meetings_page(request, actor, family_id, refusal=refusal)
+    return _done(request, family_id, "scheduled")
 
 
 async def move_meeting(request: Request) -> Response:
@@ -106,12 +101,9 @@ async def move_meeting(request: Request) -> Response:
             meeting_date=fields["meeting_date"], starts_at=fields["starts_at"], now=utcnow(),
         )  # fmt: skip
     except Invalid as error:
-        request.state.db.rollback()
-        return _meetings_page(
-            request, actor, _family_of_form(fields["family_id"]),
-            change_errors={str(meeting_id): error.errors}, status_code=422,
-        )  # fmt: skip
-    return redirect(request, f"/families/{meeting.family_id}/meetings?done=moved")
+        refusal = refuse(request, error, str(meeting_id))
+        return _meetings_page(request, actor, family_of_form(fields["family_id"]), refusal=refusal)
+    return _done(request, meeting.family_id, "moved")
 
 
 async def cancel_meeting(request: Request) -> Response:
@@ -124,12 +116,9 @@ async def cancel_meeting(request: Request) -> Response:
             now=utcnow(),
         )  # fmt: skip
     except Invalid as error:
-        request.state.db.rollback()
-        return _meetings_page(
-            request, actor, _family_of_form(fields["family_id"]),
-            change_errors={str(meeting_id): error.errors}, status_code=422,
-        )  # fmt: skip
-    return redirect(request, f"/families/{meeting.family_id}/meetings?done=cancelled")
+        refusal = refuse(request, error, str(meeting_id))
+        return _meetings_page(request, actor, family_of_form(fields["family_id"]), refusal=refusal)
+    return _done(request, meeting.family_id, "cancelled")
 
 
 async def family_member_meetings(request: Request) -> Response:

@@ -13,10 +13,9 @@ from starlette.routing import Route
 from pwa.domain.cases import members
 from pwa.domain.kernel.errors import Conflict, Invalid
 from pwa.web.auth import STAFF, require_actor
-from pwa.web.forms import form_fields, path_uuid
+from pwa.web.forms import family_of_form, form_fields, path_uuid
 from pwa.web.pages.family_record import (
     MEMBER_FIELDS,
-    family_of_form,
     family_record_page,
     family_url,
     refusal_of,
@@ -37,7 +36,7 @@ async def add_member(request: Request) -> Response:
             request.state.db, actor=actor, family_id=family_id, form=_member_form(sent)
         )
     except Invalid as error:
-        refusal = refusal_of(error, "add_member", sent)
+        refusal = refusal_of(request, error, "add_member", sent)
         return family_record_page(request, actor, family_id, refusal=refusal)
     return redirect(request, family_url(request, family_id, "member_added"))
 
@@ -51,7 +50,7 @@ async def update_member(request: Request) -> Response:
             request.state.db, actor=actor, member_id=member_id, form=_member_form(sent)
         )
     except Invalid as error:
-        refusal = refusal_of(error, f"member-{member_id}", sent)
+        refusal = refusal_of(request, error, f"member-{member_id}", sent)
         return family_record_page(
             request, actor, family_of_form(sent["family_id"]), refusal=refusal
         )
@@ -67,7 +66,7 @@ async def member_left_household(request: Request) -> Response:
             request.state.db, actor=actor, member_id=member_id, left_on=sent["left_on"]
         )
     except (Invalid, Conflict) as error:
-        refusal = refusal_of(error, f"left-{member_id}", sent)
+        refusal = refusal_of(request, error, f"left-{member_id}", sent)
         return family_record_page(
             request, actor, family_of_form(sent["family_id"]), refusal=refusal
         )

@@ -3,6 +3,7 @@ marking it final, superseding a final one, and the printable A4 view (staff only
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from starlette.requests import Request
@@ -12,39 +13,33 @@ from starlette.routing import Route
 from pwa.domain.assessments import opinions
 from pwa.domain.assessments.opinions import OpinionEditForm, OpinionRequestForm
 from pwa.domain.kernel.actors import Actor
-from pwa.domain.kernel.errors import Conflict, DomainError, Invalid
+from pwa.domain.kernel.errors import Conflict, Invalid
 from pwa.i18n import local_today
 from pwa.web.auth import STAFF, require_actor
 from pwa.web.forms import form_fields, path_uuid
-from pwa.web.render import redirect, render
+from pwa.web.pages import NO_REFUSAL, Refusal, refuse
+from pwa.web.render import path_for, redirect, render
 
 REQUEST_FIELDS = ("court", "case_reference", "requested_on", "deadline")
 EDIT_FIELDS = (*REQUEST_FIELDS, "body")
 
 
-def _family_page(
-    request: Request,
-    actor: Actor,
-    *,
-    values: dict[str, str] | None = None,
-    errors: dict[str, str] | None = None,
-    message: str = "",
-    status_code: int = 200,
-) -> Response:
+def _family_page(request: Request, actor: Actor, *, refusal: Refusal = NO_REFUSAL) -> Response:
+    """The family's opinions; after a refused request, its form with the messages."""
     found = opinions.family_opinions(
         request.state.db, actor=actor, family_id=path_uuid(request, "family_id")
     )
     context: dict[str, Any] = {
         "found": found,
         "family": found.family,
-        "values": values or {"requested_on": local_today().isoformat()},
-        "errors": errors or {},
-        "message": message,
+        "values": refusal.values or {"requested_on": local_today().isoformat()},
+        **refusal.messages(),
         "status_label": opinions.status_label,
     }
     return render(
-        request, "opinions/index.html", context, block="request_form", status_code=status_code
-    )
+        request, "opinions/index.html", context, block="request_form",
+        status_code=refusal.status_code,
+    )  # fmt: skip
 
 
 async def family_opinions(request: Request) -> Response:
@@ -60,25 +55,12 @@ async def request_opinion(request: Request) -> Response:
             form=OpinionRequestForm(**values),
         )  # fmt: skip
     except (Invalid, Conflict) as error:
-        request.state.db.rollback()
-        return _family_page(
-            request, actor, values=values,
-            errors=error.errors if isinstance(error, Invalid) else {},
-            message="" if isinstance(error, Invalid) else error.message,
-            status_code=error.status_code,
-        )  # fmt: skip
-    return redirect(request, f"/opinions/{opinion.id}")
+        return _family_page(request, actor, refusal=refuse(request, error, values=values))
+    return redirect(request, path_for(request, "opinion", opinion_id=opinion.id))
 
 
-def _opinion_page(
-    request: Request,
-    actor: Actor,
-    *,
-    values: dict[str, str] | None = None,
-    errors: dict[str, str] | None = None,
-    message: str = "",
-    status_code: int = 200,
-) -> Response:
+def _opinion_page(request: Request, actor: Actor, *, refusal: Refusal = NO_REFUSAL) -> Response:
+    """One opinion; after a refused change, its form with the messages (and what was typed)."""
     view = opinions.get_opinion(
         request.state.db, actor=actor, opinion_id=path_uuid(request, "opinion_id")
     )
@@ -93,24 +75,20 @@ def _opinion_page(
     context: dict[str, Any] = {
         "view": view,
         "family": view.family,
-        "values": values or stored,
-        "errors": errors or {},
-        "message": message,
+        "values": refusal.values or stored,
+        **refusal.messages(),
         "saved": request.query_params.get("saved", ""),
     }
     return render(
-        request, "opinions/show.html", context, block="opinion_form", status_code=status_code
-    )
-
-
-def _refused(request: Request, actor: Actor, error: DomainError, **extra: Any) -> Response:
-    request.state.db.rollback()
-    return _opinion_page(
-        request, actor,
-        errors=error.errors if isinstance(error, Invalid) else {},
-        message="" if isinstance(error, Invalid) else error.message,
-        status_code=error.status_code, **extra,
+        request, "opinions/show.html", context, block="opinion_form",
+        status_code=refusal.status_code,
     )  # fmt: skip
+
+
+def _saved(request: Request, opinion_id: uuid.UUID, saved: str) -> Response:
+    return redirect(
+        request, path_for(request, "opinion", opinion_id=opinion_id, query={"saved": saved})
+    )
 
 
 async def opinion_page(request: Request) -> Response:
@@ -124,8 +102,8 @@ async def opinion_page(request: Request) -> Response:
             request.state.db, actor=actor, opinion_id=opinion_id, form=OpinionEditForm(**values)
         )
     except (Invalid, Conflict) as error:
-        return _refused(request, actor, error, values=values)
-    return redirect(request, f"/opinions/{opinion_id}?saved=draft")
+        return _opinion_page(request, actor, refusal=refuse(request, error, values=values))
+    return _saved(request, opinion_id, "draft")
 
 
 async def finalise_opinion(request: Request) -> Response:
@@ -137,8 +115,9 @@ async def finalise_opinion(request: Request) -> Response:
     try:
         opinions.finalise(request.state.db, actor=actor, opinion_id=opinion_id, form=form)
     except (Invalid, Conflict) as error:
-        return _refused(request, actor, error, values=values if form else None)
-    return redirect(request, f"/opinions/{opinion_id}?saved=final")
+        refusal = refuse(request, error, values=values if form else None)
+        return _opinion_page(request, actor, refusal=refusal)
+    return _saved(request, opinion_id, "final")
 
 
 async def supersede_opinion(request: Request) -> Response:
@@ -148,8 +127,8 @@ async def supersede_opinion(request: Request) -> Response:
             request.state.db, actor=actor, opinion_id=path_uuid(request, "opinion_id")
         )
     except Conflict as error:
-        return _refused(request, actor, error)
-    return redirect(request, f"/opinions/{draft.id}?saved=supersede")
+        return _opinion_page(request, actor, refusal=refuse(request, error))
+    return _saved(request, draft.id, "supersede")
 
 
 async def print_opinion(request: Request) -> Response:

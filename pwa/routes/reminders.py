@@ -16,16 +16,15 @@ from pwa.reminders.vapid import vapid_keys
 from pwa.web.auth import require_actor
 from pwa.web.forms import form_fields, form_lists
 from pwa.web.json import json_error, read_json
-from pwa.web.render import device_name, redirect, render
+from pwa.web.pages import NO_REFUSAL, Refusal, refuse
+from pwa.web.render import device_name, path_for, redirect, render
 
 PAGE = "/account/reminders"
 MAX_SUBSCRIPTION_BYTES = 4 * 1024  # a subscription's JSON is a few hundred bytes
 FLASHES = ("kinds", "device", "removed")
 
 
-def _page(
-    request: Request, *, errors: dict[str, str] | None = None, status_code: int = 200
-) -> Response:
+def _page(request: Request, *, refusal: Refusal = NO_REFUSAL) -> Response:
     actor = require_actor(request)
     view = subscriptions.reminder_settings(request.state.db, actor=actor, now=utcnow())
     saved = request.query_params.get("saved", "")
@@ -33,9 +32,18 @@ def _page(
         "view": view,
         "vapid_public_key": vapid_keys(request.app.state.settings).public_key,
         "saved": saved if saved in FLASHES else "",
-        "errors": errors or {},
+        "errors": refusal.errors,
     }
-    return render(request, "reminders/index.html", context, status_code=status_code)
+    return render(request, "reminders/index.html", context, status_code=refusal.status_code)
+
+
+def _page_path(request: Request, saved: str = "") -> str:
+    return path_for(request, "reminders", query={"saved": saved})
+
+
+def _saved(request: Request, saved: str) -> Response:
+    """Back to the reminders page, which says what was saved."""
+    return redirect(request, _page_path(request, saved))
 
 
 async def reminders_page(request: Request) -> Response:
@@ -70,7 +78,7 @@ async def subscribe(request: Request) -> Response:
     except DomainError as error:
         return json_error(error)
     return JSONResponse(
-        {"device": str(device.id), "redirect": f"{PAGE}?saved=device"}, status_code=201
+        {"device": str(device.id), "redirect": _page_path(request, "device")}, status_code=201
     )
 
 
@@ -80,9 +88,9 @@ async def remove_device(request: Request) -> Response:
     try:
         subscription_id = uuid.UUID(fields["subscription_id"])
     except ValueError:
-        return redirect(request, PAGE)  # nothing to remove
+        return redirect(request, _page_path(request))  # nothing to remove
     subscriptions.remove_device(request.state.db, actor=actor, subscription_id=subscription_id)
-    return redirect(request, f"{PAGE}?saved=removed")
+    return _saved(request, "removed")
 
 
 async def choose_kinds(request: Request) -> Response:
@@ -91,9 +99,8 @@ async def choose_kinds(request: Request) -> Response:
     try:
         subscriptions.choose_kinds(request.state.db, actor=actor, values=chosen)
     except Invalid as error:
-        request.state.db.rollback()
-        return _page(request, errors=error.errors, status_code=error.status_code)
-    return redirect(request, f"{PAGE}?saved=kinds")
+        return _page(request, refusal=refuse(request, error, "kinds", {}))
+    return _saved(request, "kinds")
 
 
 routes = [

@@ -16,6 +16,14 @@ def path_uuid(request: Request, name: str) -> uuid.UUID:
         raise NotFound from None
 
 
+def family_of_form(raw: str) -> uuid.UUID:
+    """The family whose page a form was on (only to show that page again), else a 404."""
+    try:
+        return uuid.UUID(raw.strip())
+    except ValueError:
+        raise NotFound from None
+
+
 async def form_fields(request: Request, *names: str) -> dict[str, str]:
     """The named text fields of a posted form ("" when missing; the first of duplicates).
 

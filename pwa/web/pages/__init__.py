@@ -66,6 +66,10 @@ class Refusal:
         """The message of a refusal without field errors (shown above the form), else ""."""
         return "" if self.errors else self.message
 
+    def messages(self) -> dict[str, object]:
+        """The context keys most pages show a refusal with: field `errors` and the `message`."""
+        return {"errors": dict(self.errors), "message": self.alert}
+
     def errors_of(self, form: str) -> Mapping[str, str]:
         return self.errors if form == self.form else {}
 
@@ -76,6 +80,24 @@ class Refusal:
     def alert_in(self, section: str) -> str:
         """The alert, when the refused form lives in `section` of the page."""
         return self.alert if section == self.section else ""
+
+
+NO_REFUSAL = Refusal()
+
+
+def refuse(
+    request: Request,
+    error: DomainError,
+    form: str = "",
+    values: Mapping[str, str] | None = None,
+    *,
+    section: str = "",
+    conflict_field: str | None = None,
+    keep_reads: bool = False,
+) -> Refusal:
+    """Undo the refused change (see `start_over`) and say what to show next to `form`."""
+    start_over(request, keep_reads=keep_reads)
+    return Refusal.of(error, form, values, section=section, conflict_field=conflict_field)
 
 
 def start_over(request: Request, *, keep_reads: bool = False) -> None:

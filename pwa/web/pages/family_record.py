@@ -12,10 +12,10 @@ from starlette.responses import Response
 from pwa.domain.cases import caseload, lifecycle
 from pwa.domain.cases import record as cases
 from pwa.domain.kernel.actors import Actor
-from pwa.domain.kernel.errors import DomainError, NotFound
+from pwa.domain.kernel.errors import DomainError
 from pwa.i18n import local_today
 from pwa.models import ConsentForm, Relation, Role
-from pwa.web.pages import Refusal, start_over
+from pwa.web.pages import NO_REFUSAL, Refusal, refuse
 from pwa.web.render import path_for, render
 
 PAGE = "families/show.html"
@@ -44,35 +44,31 @@ def family_url(request: Request, family_id: uuid.UUID, done: str = "") -> str:
     return path_for(request, "family_page", family_id=family_id, query={"done": done})
 
 
-def family_of_form(raw: str) -> uuid.UUID:
-    """The family whose page a form was on (only to show that page again)."""
-    try:
-        return uuid.UUID(raw.strip())
-    except ValueError:
-        raise NotFound from None
-
-
 def refusal_of(
-    error: DomainError, form: str, values: dict[str, str], *, conflict_field: str | None = None
+    request: Request,
+    error: DomainError,
+    form: str,
+    values: dict[str, str],
+    *,
+    conflict_field: str | None = None,
 ) -> Refusal:
-    """The refusal of one form of the family's page, shown in that form's section."""
-    section = SECTIONS.get(form, "members")
-    return Refusal.of(error, form, values, section=section, conflict_field=conflict_field)
+    """The refusal of one form of the family's page, shown in that form's section.
+
+    Nothing of the refused change is kept, but the read of the record shown with the messages
+    is still audited.
+    """
+    return refuse(
+        request, error, form, values, section=SECTIONS.get(form, "members"),
+        conflict_field=conflict_field, keep_reads=True,
+    )  # fmt: skip
 
 
 def family_record_page(
-    request: Request, actor: Actor, family_id: uuid.UUID, *, refusal: Refusal | None = None
+    request: Request, actor: Actor, family_id: uuid.UUID, *, refusal: Refusal = NO_REFUSAL
 ) -> Response:
-    """The family's page; after a refused form, only its section for htmx.
-
-    After a refusal nothing of the refused change is kept, but the read of the record shown
-    with the messages is still audited.
-    """
-    refusal = refusal or Refusal()
+    """The family's page; after a refused form (`refusal_of`), only its section for htmx."""
     status_code = refusal.status_code
     db = request.state.db
-    if status_code >= 400:
-        start_over(request, keep_reads=True)
     record = cases.family_record(db, actor=actor, family_id=family_id)
     coordinator = actor.role is Role.coordinator
     done = request.query_params.get("done", "")

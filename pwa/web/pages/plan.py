@@ -22,7 +22,7 @@ from pwa.domain.plans.views import PlanContents, StaffPlanView
 from pwa.i18n import local_today
 from pwa.models import Family, GoalArea, Relation
 from pwa.web.htmx import HtmxDetails
-from pwa.web.pages import Refusal, start_over
+from pwa.web.pages import refuse
 from pwa.web.render import path_for, redirect, render
 
 STAFF_PAGE = "plans/show.html"
@@ -173,14 +173,13 @@ def refused(
 
     The family is found through the plan (or the task) the form was about, after the roll back.
     """
-    start_over(request)
+    refusal = refuse(request, error, key, values)
     if plan_id is not None:
         family = family_of_plan(request, actor, plan_id)
     elif task_id is not None:
         family = editing.load_task(request.state.db, actor, task_id)[3]
     else:  # a form that does not say which page it was on: the plain error page
         raise error
-    refusal = Refusal.of(error, key, values)
     return staff_answer(
         request,
         actor,
