@@ -14,7 +14,7 @@ from pwa.domain.kernel.errors import Invalid
 from pwa.models import Role
 from pwa.web.auth import require_actor
 from pwa.web.forms import form_fields
-from pwa.web.render import redirect, render
+from pwa.web.render import path_for, redirect, render
 
 PAGE = "centre/settings.html"
 FIELDS = tuple(field.name for field in fields(public_page.CentreSettingsForm))
@@ -35,7 +35,7 @@ async def centre_settings(request: Request) -> Response:
         request.state.db.rollback()
         context = {"form": values, "errors": error.errors, "saved": False}
         return render(request, PAGE, context, block="settings_form", status_code=422)
-    return redirect(request, "/centre/settings?done=saved")
+    return redirect(request, path_for(request, "centre_settings", query={"done": "saved"}))
 
 
 routes = [

@@ -13,7 +13,7 @@ from pwa.domain.kernel.errors import Conflict
 from pwa.models import Role, utcnow
 from pwa.web.auth import require_actor
 from pwa.web.forms import path_uuid
-from pwa.web.render import redirect, render
+from pwa.web.render import path_for, redirect, render
 
 
 async def family_export(request: Request) -> Response:
@@ -56,7 +56,7 @@ async def anonymise_family(request: Request) -> Response:
     except Conflict as refused:
         request.state.db.rollback()
         return _retention_page(request, error=refused.message, status_code=refused.status_code)
-    return redirect(request, "/retention?done=anonymised")
+    return redirect(request, path_for(request, "retention", query={"done": "anonymised"}))
 
 
 routes = [

@@ -14,7 +14,7 @@ from pwa.web.auth import relying_party, require_actor, sign_in
 from pwa.web.forms import form_fields, path_uuid
 from pwa.web.json import credential_body, json_error, options_response
 from pwa.web.qr import qr_svg
-from pwa.web.render import redirect, render
+from pwa.web.render import path_for, redirect, render
 
 
 def _issued_page(request: Request, issued: invitations.IssuedInvitation) -> Response:
@@ -84,7 +84,9 @@ async def revoke_invitation(request: Request) -> Response:
     invitations.revoke_by_id(
         request.state.db, actor=actor, invitation_id=path_uuid(request, "invitation_id")
     )
-    return redirect(request, "/people" if actor.role is Role.coordinator else "/assistant")
+    return redirect(
+        request, path_for(request, "people" if actor.role is Role.coordinator else "assistant_home")
+    )
 
 
 def _find_invitation(request: Request) -> invitations.Invitation:

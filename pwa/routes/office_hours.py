@@ -17,7 +17,7 @@ from pwa.i18n import format_weekday
 from pwa.models import Role, utcnow
 from pwa.web.auth import require_actor
 from pwa.web.forms import form_fields, form_lists, path_uuid
-from pwa.web.render import redirect, render
+from pwa.web.render import path_for, redirect, render
 
 # How many coming office hours the coordinator's page lists (holidays are skipped).
 COMING_SHOWN = 4
@@ -57,6 +57,11 @@ def _office_hours_page(
     return render(request, "office_hours/index.html", context, status_code=status_code)
 
 
+def _done(request: Request, done: str) -> Response:
+    """Back to the office hours, which say what changed."""
+    return redirect(request, path_for(request, "office_hours", query={"done": done}))
+
+
 async def office_hours_page(request: Request) -> Response:
     actor = require_actor(request, Role.coordinator)
     return _office_hours_page(request, actor)
@@ -76,7 +81,7 @@ async def add_office_hours(request: Request) -> Response:
         return _office_hours_page(
             request, actor, values=values, weekdays=weekdays, errors=error.errors, status_code=422
         )
-    return redirect(request, "/centre/office-hours?done=added")
+    return _done(request, "added")
 
 
 async def remove_office_hours(request: Request) -> Response:
@@ -84,7 +89,7 @@ async def remove_office_hours(request: Request) -> Response:
     office_hours.remove_office_hours(
         request.state.db, actor=actor, slot_id=path_uuid(request, "slot_id")
     )
-    return redirect(request, "/centre/office-hours?done=removed")
+    return _done(request, "removed")
 
 
 async def family_contact(request: Request) -> Response:

@@ -11,7 +11,7 @@ from pwa.domain.people import accounts, users
 from pwa.models import Role
 from pwa.web.auth import require_actor
 from pwa.web.forms import form_fields, path_uuid
-from pwa.web.render import redirect, render
+from pwa.web.render import path_for, redirect, render
 
 
 async def people_page(request: Request) -> Response:
@@ -45,7 +45,9 @@ async def lost_phone(request: Request) -> Response:
     except Invalid as error:
         request.state.db.rollback()
         return _person_page(request, errors={"lost_reason": error.message}, status_code=422)
-    return redirect(request, f"/people/{user_id}?done=lost_phone")
+    return redirect(
+        request, path_for(request, "person", user_id=user_id, query={"done": "lost_phone"})
+    )
 
 
 async def deactivate(request: Request) -> Response:
@@ -57,7 +59,7 @@ async def deactivate(request: Request) -> Response:
     except Invalid as error:
         request.state.db.rollback()
         return _person_page(request, errors={"deactivate_reason": error.message}, status_code=422)
-    return redirect(request, "/people")
+    return redirect(request, path_for(request, "people"))
 
 
 routes = [

@@ -21,7 +21,7 @@ async def front_page(request: Request) -> Response:
     """The centre's public page: what an assistant does, how to apply, where and when."""
     user = current_user(request)
     if user is not None and "centre" not in request.query_params:  # ?centre= previews the page
-        return RedirectResponse(home_url(user), status_code=303)
+        return RedirectResponse(home_url(request, user), status_code=303)
     page = public_page.public_page(
         request.state.db, centre_param=request.query_params.get("centre", "")[:64]
     )

@@ -17,7 +17,7 @@ from pwa.web.render import render
 async def sign_in_page(request: Request) -> Response:
     user = current_user(request)
     if user is not None:
-        return RedirectResponse(home_url(user), status_code=303)
+        return RedirectResponse(home_url(request, user), status_code=303)
     signed_out = request.query_params.get("signed_out") == "1"
     return render(request, "signin/index.html", {"signed_out": signed_out})
 

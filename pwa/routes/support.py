@@ -3,6 +3,7 @@ assistants read it) and the page a "Za życiem" family sees on its phone."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from starlette.requests import Request
@@ -16,7 +17,7 @@ from pwa.domain.kernel.errors import Invalid
 from pwa.models import Role, SupportCategory
 from pwa.web.auth import STAFF, require_actor
 from pwa.web.forms import form_fields, path_uuid
-from pwa.web.render import redirect, render
+from pwa.web.render import path_for, redirect, render
 
 SERVICE_FIELDS = ("category", "name", "description", "address", "phone", "hours", "website")
 CATALOGUE = "/support-catalogue"
@@ -47,6 +48,14 @@ def _catalogue_page(
     return render(request, "support/catalogue.html", context, block=block, status_code=status_code)
 
 
+def _saved(request: Request, saved: str, service_id: uuid.UUID) -> Response:
+    """Back to the catalogue at the service, which says what was saved."""
+    return redirect(
+        request, path_for(request, "support_catalogue", query={"saved": saved},
+                          anchor=f"service-{service_id}"),
+    )  # fmt: skip
+
+
 async def catalogue_page(request: Request) -> Response:
     return _catalogue_page(request, require_actor(request, *STAFF))
 
@@ -63,7 +72,7 @@ async def add_service(request: Request) -> Response:
         return _catalogue_page(
             request, actor, new=values, errors=error.errors, status_code=error.status_code
         )
-    return redirect(request, f"{CATALOGUE}?saved=added#service-{service.id}")
+    return _saved(request, "added", service.id)
 
 
 async def edit_service(request: Request) -> Response:
@@ -89,7 +98,7 @@ async def edit_service(request: Request) -> Response:
             status_code=error.status_code,
         )  # fmt: skip
     saved = action if action in ("deactivate", "activate") else "changed"
-    return redirect(request, f"{CATALOGUE}?saved={saved}#service-{service_id}")
+    return _saved(request, saved, service_id)
 
 
 async def family_support(request: Request) -> Response:

@@ -24,7 +24,7 @@ from pwa.models import Family, PlaceKind, Role, VisitKind, utcnow
 from pwa.web.auth import STAFF, require_actor
 from pwa.web.forms import form_fields, form_lists, path_uuid
 from pwa.web.htmx import HtmxDetails
-from pwa.web.render import redirect, render
+from pwa.web.render import path_for, redirect, render
 
 # The quick choices of the visit's length, in minutes (any other length is typed).
 QUICK_LENGTHS = (30, 60, 90, 120)
@@ -60,9 +60,9 @@ def _month_param(month: date) -> str:
     return f"{month:%Y-%m}"
 
 
-def _diary_url(family_id: uuid.UUID, day: date, **flags: str) -> str:
-    query = "".join(f"&{name}={value}" for name, value in flags.items())
-    return f"/families/{family_id}/diary?month={_month_param(day)}{query}"
+def _diary_url(request: Request, family_id: uuid.UUID, day: date, **flags: str) -> str:
+    query = {"month": _month_param(day), **flags}
+    return path_for(request, "family_diary", family_id=family_id, query=query)
 
 
 async def _posted(request: Request) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
@@ -155,7 +155,7 @@ async def record_visit(request: Request) -> Response:
         )
     # A repeat of the same visit id lands where the first post did.
     visit = recorded.visit
-    return redirect(request, _diary_url(visit.family_id, visit.visit_date, saved="1"))
+    return redirect(request, _diary_url(request, visit.family_id, visit.visit_date, saved="1"))
 
 
 # --- one visit, and changing it ------------------------------------------------------------
@@ -239,7 +239,7 @@ async def update_visit(request: Request) -> Response:
     except Invalid as error:
         request.state.db.rollback()
         return _edit_page(request, actor, values, lists, error.errors, status_code=422)
-    return redirect(request, f"/visits/{visit_id}?updated=1")
+    return redirect(request, path_for(request, "visit", visit_id=visit_id, query={"updated": "1"}))
 
 
 # --- the visit diary -----------------------------------------------------------------------
@@ -263,7 +263,7 @@ def _diary_response(
     """The diary on screen, or (with ?print=1) as a page made for A4 paper."""
     month = found.month
     # An assistant's diary keeps naming her in its links (a coordinator reads many).
-    author = found.assistant if path == "/diary" else None
+    author = found.assistant if path == path_for(request, "diary") else None
     context = {
         "diary": found,
         "month_param": _month_param(month),
@@ -285,7 +285,9 @@ async def family_diary(request: Request) -> Response:
     found = diary.family_diary(
         request.state.db, actor=actor, family_id=family_id, month=_month(request)
     )
-    return _diary_response(request, found, path=f"/families/{family_id}/diary")
+    return _diary_response(
+        request, found, path=path_for(request, "family_diary", family_id=family_id)
+    )
 
 
 async def family_diary_csv(request: Request) -> Response:
@@ -319,14 +321,14 @@ async def own_diary(request: Request) -> Response:
     # Her own diary offers the visit form of each of her families.
     own = actor.role is Role.assistant
     families = caseload.families_of_assistant(db, assistant=actor.user) if own else []
-    return _diary_response(request, found, path="/diary", families=families)
+    return _diary_response(request, found, path=path_for(request, "diary"), families=families)
 
 
 async def own_diary_csv(request: Request) -> Response:
     actor = require_actor(request, *STAFF)
     author_id = _diary_author(request, actor)
     if author_id is None:
-        return redirect(request, "/diary")
+        return redirect(request, path_for(request, "diary"))
     found = diary.assistant_diary(
         request.state.db, actor=actor, assistant_id=author_id, month=_month(request)
     )
@@ -341,7 +343,7 @@ async def family_member_visits(request: Request) -> Response:
     rows = diary.visits_for_family_member(request.state.db, actor=actor)
     context = {
         "visits": rows,
-        "back": "/family/visits",
+        "back": path_for(request, "family_member_visits"),
         "confirmed": request.query_params.get("confirmed") == "1",
     }
     return render(request, "family/visits.html", context, offline=True)

@@ -13,7 +13,7 @@ from pwa.domain.people import sessions
 from pwa.domain.people.passkeys import RelyingParty
 from pwa.models import Role, User, UserSession
 from pwa.web.middleware import build_cookie, cookie_names
-from pwa.web.render import redirect
+from pwa.web.render import path_for, redirect
 
 # The centre's staff: every page about families that the families themselves do not see.
 STAFF = (Role.coordinator, Role.assistant)
@@ -63,15 +63,15 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-HOME_BY_ROLE = {
-    Role.coordinator: "/coordinator",
-    Role.assistant: "/assistant",
-    Role.family: "/family",
+HOME_BY_ROLE = {  # the name of each role's home page
+    Role.coordinator: "coordinator_home",
+    Role.assistant: "assistant_home",
+    Role.family: "family_home",
 }
 
 
-def home_url(user: User) -> str:
-    return HOME_BY_ROLE[user.role]
+def home_url(request: Request, user: User) -> str:
+    return path_for(request, HOME_BY_ROLE[user.role])
 
 
 def sign_in(
@@ -94,7 +94,7 @@ def sign_in(
         request.state.db, actor=Actor(user=user, session_id=row.id), action="session.sign_in",
         family_id=user.family_id,
     )  # fmt: skip
-    target = next_url or home_url(user)
+    target = next_url or home_url(request, user)
     response = JSONResponse({"redirect": target}) if as_json else redirect(request, target)
     response.headers.append(
         "set-cookie",
@@ -111,7 +111,7 @@ def sign_out(request: Request) -> Response:
     row = current_session(request)
     if row is not None:
         sessions.end_session(request.state.db, row=row, reason="signed out")
-    response = redirect(request, "/signin?signed_out=1")
+    response = redirect(request, path_for(request, "sign_in", query={"signed_out": "1"}))
     response.headers.append(
         "set-cookie", build_cookie(settings, cookie_names(settings)["session"], "", max_age=0)
     )

@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from pwa import i18n
 from pwa.domain.kernel.errors import DomainError, Forbidden, NotFound
 from pwa.web.auth import SignInRequired
-from pwa.web.render import redirect, render
+from pwa.web.render import path_for, redirect, render
 
 log = logging.getLogger("asysta")
 
@@ -89,7 +89,7 @@ async def domain_error(request: Request, exc: Exception) -> Response:
 
 
 async def sign_in_required(request: Request, exc: Exception) -> Response:
-    return redirect(request, "/signin")
+    return redirect(request, path_for(request, "sign_in"))
 
 
 async def database_unavailable(request: Request, exc: Exception) -> Response:

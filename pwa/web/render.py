@@ -34,40 +34,43 @@ def static_url(path: str) -> str:
     return f"/static/{path}?v={static_digest(path)}"
 
 
-def _nav_for(role: Role | None) -> list[dict[str, str]]:
+def _nav_for(request: Request, role: Role | None) -> list[dict[str, str]]:
     """The bottom navigation of each role: (url, label, icon)."""
     _ = i18n.gettext
+    items: list[tuple[str, str, str]] = []  # (route name, label, icon)
     if role is Role.assistant:
-        return [
-            {"url": "/assistant", "label": _("Today"), "icon": "today"},
-            {"url": "/diary", "label": _("Diary"), "icon": "diary"},
-            {"url": "/reports/monthly", "label": _("Reports"), "icon": "reports"},
-            {"url": "/account", "label": _("Account"), "icon": "account"},
+        items = [
+            ("assistant_home", _("Today"), "today"),
+            ("diary", _("Diary"), "diary"),
+            ("monthly_report", _("Reports"), "reports"),
+            ("account", _("Account"), "account"),
         ]
     if role is Role.coordinator:
-        return [
-            {"url": "/coordinator", "label": _("Centre"), "icon": "centre"},
-            {"url": "/people", "label": _("People"), "icon": "people"},
-            {"url": "/reports/yearly", "label": _("Reports"), "icon": "reports"},
-            {"url": "/audit", "label": _("Audit log"), "icon": "audit"},
-            {"url": "/account", "label": _("Account"), "icon": "account"},
+        items = [
+            ("coordinator_home", _("Centre"), "centre"),
+            ("people", _("People"), "people"),
+            ("yearly_report", _("Reports"), "reports"),
+            ("audit_log", _("Audit log"), "audit"),
+            ("account", _("Account"), "account"),
         ]
     if role is Role.family:
-        return [
-            {"url": "/family", "label": _("Our family"), "icon": "home"},
-            {"url": "/family/plan", "label": _("Plan"), "icon": "plan"},
-            {"url": "/family/meetings", "label": _("Meetings"), "icon": "meetings"},
-            {"url": "/family/contact", "label": _("Contact"), "icon": "contact"},
-            {"url": "/account", "label": _("Account"), "icon": "account"},
+        items = [
+            ("family_home", _("Our family"), "home"),
+            ("family_plan_view", _("Plan"), "plan"),
+            ("family_member_meetings", _("Meetings"), "meetings"),
+            ("family_contact", _("Contact"), "contact"),
+            ("account", _("Account"), "account"),
         ]
-    return []
+    return [
+        {"url": path_for(request, name), "label": text, "icon": icon} for name, text, icon in items
+    ]
 
 
 def shared_context(request: Request) -> dict[str, Any]:
     """What every template may use: the user, their centre, CSRF token, locale, navigation."""
     state = request.state
     user = getattr(state, "user", None)
-    nav = _nav_for(user.role if user else None)
+    nav = _nav_for(request, user.role if user else None)
     path = request.url.path
     return {
         "user": user,
