@@ -222,7 +222,8 @@ async def family_search(request: Request) -> Response:
         query=query,
         page=_page_number(request.query_params.get("page", "1")),
     )
-    return render(request, "families/search.html", {"found": found}, block="results")
+    context = {"found": found, "may_register_family": policy.may_register_family(actor.role)}
+    return render(request, "families/search.html", context, block="results")
 
 
 routes = [

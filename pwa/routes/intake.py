@@ -15,6 +15,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from pwa.domain.cases import intake, lifecycle
+from pwa.domain.kernel import policy
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, Invalid
 from pwa.i18n import local_today
@@ -71,6 +72,12 @@ def _page(
         "decision_kinds": list(TeamDecisionKind),
         "consent_forms": list(ConsentForm),
         "is_coordinator": actor.role is Role.coordinator,
+        "may": policy.intake_may(
+            view.family,
+            role=actor.role,
+            has_assistant=view.assistant is not None,
+            has_first_contact=bool(view.contacts),
+        ),
         "values": defaults,
         "form": refusal.form,
         **refusal.messages(),

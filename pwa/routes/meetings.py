@@ -59,6 +59,7 @@ def _meetings_page(
         "local_dates": {str(m.id): to_local(m.starts_at).date().isoformat() for m in found},
         "values": refusal.values if refusal.form == SCHEDULE else _new_meeting_values(),
         "errors": refusal.errors_of(SCHEDULE),
+        "may_change": {str(m.id): policy.may_change_meeting(m) for m in found},
         "change_errors": {refusal.form: refusal.errors},  # by meeting id; no meeting is ""
         "places": list(PlaceKind),
         "done": done if done in DONE and refusal.status_code == 200 else "",

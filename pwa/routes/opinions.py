@@ -12,9 +12,11 @@ from starlette.routing import Route
 
 from pwa.domain.assessments import opinions
 from pwa.domain.assessments.opinions import OpinionEditForm, OpinionRequestForm
+from pwa.domain.kernel import policy
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, Invalid
 from pwa.i18n import local_today
+from pwa.models import OpinionStatus
 from pwa.web.auth import STAFF, require_actor
 from pwa.web.forms import form_fields, path_uuid
 from pwa.web.pages import NO_REFUSAL, Refusal, refuse
@@ -76,6 +78,7 @@ def _opinion_page(request: Request, actor: Actor, *, refusal: Refusal = NO_REFUS
         "view": view,
         "family": view.family,
         "values": refusal.values or stored,
+        "may_supersede": policy.may_supersede_opinion(opinion),
         **refusal.messages(),
         "saved": request.query_params.get("saved", ""),
     }
@@ -136,7 +139,12 @@ async def print_opinion(request: Request) -> Response:
     view = opinions.get_opinion(
         request.state.db, actor=actor, opinion_id=path_uuid(request, "opinion_id"), printing=True
     )
-    return render(request, "opinions/print.html", {"view": view, "today": local_today()})
+    context = {
+        "view": view,
+        "today": local_today(),
+        "printing_draft": view.opinion.status is OpinionStatus.draft,
+    }
+    return render(request, "opinions/print.html", context)
 
 
 routes = [

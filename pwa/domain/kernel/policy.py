@@ -16,13 +16,24 @@ from __future__ import annotations
 
 import enum
 import uuid
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import NotFound
-from pwa.models import Assignment, Family, Role, User
+from pwa.models import (
+    Assignment,
+    CaseStatus,
+    CourtOpinion,
+    Family,
+    Meeting,
+    MeetingStatus,
+    OpinionStatus,
+    Role,
+    User,
+)
 
 
 class Access(enum.Enum):
@@ -96,3 +107,65 @@ def get_staff_user(db: Session, *, actor: Actor, user_id: uuid.UUID) -> User:
     if actor.role is not Role.coordinator or user is None or user.centre_id != actor.centre_id:
         raise NotFound
     return user
+
+
+# --- What a page offers: flags for the templates (the same rules the changes check) ---------
+# Templates show a form or a button when the flag says so; they never compare roles or states.
+
+
+def may_register_family(role: Role) -> bool:
+    """Only a coordinator registers a referral."""
+    return role is Role.coordinator
+
+
+@dataclass(frozen=True)
+class FamilyPageMay:
+    """What the staff page of a family offers, beside the life-cycle changes (CaseActions)."""
+
+    assign_assistant: bool  # a coordinator, while the case is not closed
+    end_work_with_assessment: bool  # the work is under way: it ends on the final assessment
+    ask_coordinator_to_reopen: bool  # closed, and the user cannot reopen it
+
+
+def family_page_may(family: Family, *, role: Role) -> FamilyPageMay:
+    closed = family.status is CaseStatus.closed
+    coordinator = role is Role.coordinator
+    return FamilyPageMay(
+        assign_assistant=coordinator and not closed,
+        end_work_with_assessment=family.status is CaseStatus.active,
+        ask_coordinator_to_reopen=closed and not coordinator,
+    )
+
+
+@dataclass(frozen=True)
+class IntakeMay:
+    """The steps of intake the page offers now (a referred family, step by step)."""
+
+    record_team_decision: bool  # a coordinator, while the family is referred
+    record_first_contact: bool  # referred, with an assistant assigned
+    wait_for_assistant: bool  # referred, no assistant yet: the first contact waits
+    record_answer: bool  # referred, after a first contact: consent or refusal
+    write_initial_assessment: bool  # the work has started
+
+
+def intake_may(
+    family: Family, *, role: Role, has_assistant: bool, has_first_contact: bool
+) -> IntakeMay:
+    referred = family.status is CaseStatus.referred
+    return IntakeMay(
+        record_team_decision=referred and role is Role.coordinator,
+        record_first_contact=referred and has_assistant,
+        wait_for_assistant=referred and not has_assistant,
+        record_answer=referred and has_first_contact,
+        write_initial_assessment=family.status is CaseStatus.active,
+    )
+
+
+def may_supersede_opinion(opinion: CourtOpinion) -> bool:
+    """Only a final opinion is replaced by a new version (a draft is simply edited)."""
+    return opinion.status is OpinionStatus.final
+
+
+def may_change_meeting(meeting: Meeting) -> bool:
+    """A meeting is moved or cancelled while it still stands."""
+    return meeting.status is not MeetingStatus.cancelled

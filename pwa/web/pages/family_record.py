@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from pwa.domain.cases import caseload, lifecycle
 from pwa.domain.cases import record as cases
+from pwa.domain.kernel import policy
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import DomainError
 from pwa.i18n import local_today
@@ -76,6 +77,7 @@ def family_record_page(
         "record": record,
         "family": record.family,
         "actions": lifecycle.case_actions(record.family, consent=record.consent, role=actor.role),
+        "may": policy.family_page_may(record.family, role=actor.role),
         "caseloads": caseload.caseloads(db, centre=request.state.centre) if coordinator else [],
         "is_coordinator": coordinator,
         "adults": [
