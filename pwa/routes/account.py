@@ -13,6 +13,7 @@ from pwa.web.forms import path_uuid
 from pwa.web.json import credential_body, json_error, options_response
 from pwa.web.pages import refuse
 from pwa.web.render import path_for, redirect, render
+from pwa.web.routing import post
 
 
 def _account_context(request: Request, **extra: object) -> dict[str, object]:
@@ -84,19 +85,9 @@ async def logout(request: Request) -> Response:
 
 routes = [
     Route("/account", account_page, name="account"),
-    Route(
-        "/account/passkeys/options",
-        add_passkey_options,
-        methods=["POST"],
-        name="add_passkey_options",
-    ),
-    Route("/account/passkeys", add_passkey, methods=["POST"], name="add_passkey"),
-    Route(
-        "/account/passkeys/{passkey_id}/remove",
-        remove_passkey,
-        methods=["POST"],
-        name="remove_passkey",
-    ),
-    Route("/account/sessions/{session_id}/end", end_session, methods=["POST"], name="end_session"),
-    Route("/logout", logout, methods=["POST"], name="logout"),
+    post("/account/passkeys/options", add_passkey_options, name="add_passkey_options"),
+    post("/account/passkeys", add_passkey, name="add_passkey"),
+    post("/account/passkeys/{passkey_id}/remove", remove_passkey, name="remove_passkey"),
+    post("/account/sessions/{session_id}/end", end_session, name="end_session"),
+    post("/logout", logout, name="logout"),
 ]

@@ -10,6 +10,7 @@ from pwa.domain.visits import calendar_feed
 from pwa.models import utcnow
 from pwa.web.auth import require_actor
 from pwa.web.render import render
+from pwa.web.routing import post
 
 CALENDAR_MEDIA_TYPE = "text/calendar; charset=utf-8"
 
@@ -44,6 +45,6 @@ async def feed(request: Request) -> Response:
 
 routes = [
     Route("/account/calendar", calendar_settings, name="calendar_settings"),
-    Route("/account/calendar/renew", renew_calendar, methods=["POST"], name="renew_calendar"),
+    post("/account/calendar/renew", renew_calendar, name="renew_calendar"),
     Route("/calendar/{token}.ics", feed, name="calendar_feed"),
 ]

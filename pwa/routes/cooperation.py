@@ -4,6 +4,7 @@ family, the items of the support catalogue requested for it (staff only)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -21,6 +22,7 @@ from pwa.web.auth import STAFF, require_actor
 from pwa.web.forms import form_fields, path_uuid
 from pwa.web.pages import NO_REFUSAL, Refusal, refuse
 from pwa.web.render import path_for, redirect, render
+from pwa.web.routing import post
 
 CONTACT_FIELDS = ("contact_on", "kind", "name", "purpose", "outcome")
 REQUEST_FIELDS = ("service_id", "requested_on", "outcome")
@@ -65,29 +67,40 @@ async def institution_contacts(request: Request) -> Response:
     family_id = path_uuid(request, "family_id")
     if request.method == "GET":
         return _page(request, actor, family_id)
-    values = await form_fields(request, *CONTACT_FIELDS)
-    try:
-        cooperation.record_contact(
-            request.state.db, actor=actor, family_id=family_id, form=ContactForm(**values)
-        )
-    except (Invalid, Conflict) as error:
-        refusal = refuse(request, error, "contact", values)
-        return _page(request, actor, family_id, refusal=refusal, contact=values)
-    return _saved(request, family_id, "contact")
+    return await _record(
+        request, actor, family_id, form="contact", fields=CONTACT_FIELDS,
+        record=cooperation.record_contact, form_type=ContactForm,
+    )  # fmt: skip
 
 
 async def record_support_request(request: Request) -> Response:
     actor = require_actor(request, *STAFF)
-    family_id = path_uuid(request, "family_id")
-    values = await form_fields(request, *REQUEST_FIELDS)
+    return await _record(
+        request, actor, path_uuid(request, "family_id"), form="support", fields=REQUEST_FIELDS,
+        record=support_catalogue.record_support_request, form_type=SupportRequestForm,
+        anchor="support",
+    )  # fmt: skip
+
+
+async def _record(
+    request: Request,
+    actor: Actor,
+    family_id: uuid.UUID,
+    *,
+    form: str,
+    fields: tuple[str, ...],
+    record: Callable[..., object],
+    form_type: Callable[..., object],
+    anchor: str = "",
+) -> Response:
+    """Record a contact or a support request; refused, the page with that form again."""
+    values = await form_fields(request, *fields)
     try:
-        support_catalogue.record_support_request(
-            request.state.db, actor=actor, family_id=family_id, form=SupportRequestForm(**values)
-        )
+        record(request.state.db, actor=actor, family_id=family_id, form=form_type(**values))
     except (Invalid, Conflict) as error:
-        refusal = refuse(request, error, "support", values)
-        return _page(request, actor, family_id, refusal=refusal, support=values)
-    return _saved(request, family_id, "support", "support")
+        refusal = refuse(request, error, form, values)
+        return _page(request, actor, family_id, refusal=refusal, **{form: values})
+    return _saved(request, family_id, form, anchor)
 
 
 async def update_support_request(request: Request) -> Response:
@@ -115,16 +128,14 @@ routes = [
         methods=["GET", "POST"],
         name="institution_contacts",
     ),
-    Route(
+    post(
         "/families/{family_id}/support-requests",
         record_support_request,
-        methods=["POST"],
         name="record_support_request",
     ),
-    Route(
+    post(
         "/support-requests/{support_request_id}",
         update_support_request,
-        methods=["POST"],
         name="update_support_request",
     ),
 ]

@@ -14,6 +14,7 @@ from pwa.models import Role, utcnow
 from pwa.web.auth import require_actor
 from pwa.web.forms import path_uuid
 from pwa.web.render import path_for, redirect, render
+from pwa.web.routing import post
 
 
 async def family_export(request: Request) -> Response:
@@ -62,10 +63,5 @@ async def anonymise_family(request: Request) -> Response:
 routes = [
     Route("/families/{family_id}/export.zip", family_export, name="family_export"),
     Route("/retention", retention, name="retention"),
-    Route(
-        "/families/{family_id}/anonymise",
-        anonymise_family,
-        methods=["POST"],
-        name="anonymise_family",
-    ),
+    post("/families/{family_id}/anonymise", anonymise_family, name="anonymise_family"),
 ]

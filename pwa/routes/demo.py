@@ -11,6 +11,7 @@ from pwa.domain.people import users
 from pwa.web.auth import sign_in
 from pwa.web.forms import path_uuid
 from pwa.web.render import render
+from pwa.web.routing import post
 
 
 def _require_demo_mode(request: Request) -> None:
@@ -32,5 +33,5 @@ async def demo_sign_in(request: Request) -> Response:
 
 routes = [
     Route("/demo", demo_page, name="demo"),
-    Route("/demo/{user_id}/signin", demo_sign_in, methods=["POST"], name="demo_sign_in"),
+    post("/demo/{user_id}/signin", demo_sign_in, name="demo_sign_in"),
 ]

@@ -34,6 +34,7 @@ from pwa.web.pages.family_record import (
     refusal_of,
 )
 from pwa.web.render import path_for, redirect, render
+from pwa.web.routing import post
 
 REFERRAL_FIELDS = (
     "case_number", "name", "address", "phone", "referral_reason", "social_worker_name",
@@ -228,17 +229,12 @@ async def family_search(request: Request) -> Response:
 
 routes = [
     Route("/families/new", new_family, name="new_family"),
-    Route("/families", register_family, methods=["POST"], name="register_family"),
+    post("/families", register_family, name="register_family"),
     Route("/families", family_search, methods=["GET"], name="family_search"),
     Route("/families/{family_id}", show_family, name="family_page"),
     Route(
         "/families/{family_id}/edit", edit_referral, methods=["GET", "POST"], name="edit_referral"
     ),
-    Route(
-        "/families/{family_id}/assignment",
-        assign_assistant,
-        methods=["POST"],
-        name="assign_assistant",
-    ),
+    post("/families/{family_id}/assignment", assign_assistant, name="assign_assistant"),
     Route("/families/{family_id}/timeline", family_timeline, name="family_timeline"),
 ]

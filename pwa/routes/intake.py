@@ -24,6 +24,7 @@ from pwa.web.auth import STAFF, require_actor
 from pwa.web.forms import form_fields, path_uuid
 from pwa.web.pages import NO_REFUSAL, Refusal, refuse
 from pwa.web.render import path_for, redirect, render
+from pwa.web.routing import post
 
 PAGE = "intake/index.html"
 DECISION_FIELDS = (
@@ -167,29 +168,9 @@ async def consent_form(request: Request) -> Response:
 
 routes = [
     Route("/families/{family_id}/intake", intake_page, name="intake"),
-    Route(
-        "/families/{family_id}/intake/team-decision",
-        team_decision,
-        methods=["POST"],
-        name="record_team_decision",
-    ),
-    Route(
-        "/families/{family_id}/intake/first-contact",
-        first_contact,
-        methods=["POST"],
-        name="record_first_contact",
-    ),
-    Route(
-        "/families/{family_id}/intake/consent",
-        consent,
-        methods=["POST"],
-        name="intake_consent",
-    ),
-    Route(
-        "/families/{family_id}/intake/refusal",
-        refusal,
-        methods=["POST"],
-        name="intake_refusal",
-    ),
+    post("/families/{family_id}/intake/team-decision", team_decision, name="record_team_decision"),
+    post("/families/{family_id}/intake/first-contact", first_contact, name="record_first_contact"),
+    post("/families/{family_id}/intake/consent", consent, name="intake_consent"),
+    post("/families/{family_id}/intake/refusal", refusal, name="intake_refusal"),
     Route("/families/{family_id}/intake/consent-form", consent_form, name="consent_form"),
 ]

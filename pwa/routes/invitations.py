@@ -15,6 +15,7 @@ from pwa.web.forms import form_fields, path_uuid
 from pwa.web.json import credential_body, json_error, options_response
 from pwa.web.qr import qr_svg
 from pwa.web.render import path_for, redirect, render
+from pwa.web.routing import post
 
 
 def _issued_page(request: Request, issued: invitations.IssuedInvitation) -> Response:
@@ -147,25 +148,13 @@ async def accept_register(request: Request) -> Response:
 
 routes = [
     Route("/people/invitations/new", new_staff_invitation, name="new_staff_invitation"),
-    Route("/people/invitations", invite_staff, methods=["POST"], name="invite_staff"),
+    post("/people/invitations", invite_staff, name="invite_staff"),
     Route(
         "/families/{family_id}/invitations/new", new_family_invitation, name="new_family_invitation"
     ),
-    Route(
-        "/families/{family_id}/invitations",
-        invite_family_member,
-        methods=["POST"],
-        name="invite_family_member",
-    ),
-    Route(
-        "/invitations/{invitation_id}/revoke",
-        revoke_invitation,
-        methods=["POST"],
-        name="revoke_invitation",
-    ),
+    post("/families/{family_id}/invitations", invite_family_member, name="invite_family_member"),
+    post("/invitations/{invitation_id}/revoke", revoke_invitation, name="revoke_invitation"),
     Route("/i/{token}", accept_page, name="accept_invitation"),
-    Route("/i/{token}/options", accept_options, methods=["POST"], name="accept_invitation_options"),
-    Route(
-        "/i/{token}/register", accept_register, methods=["POST"], name="accept_invitation_register"
-    ),
+    post("/i/{token}/options", accept_options, name="accept_invitation_options"),
+    post("/i/{token}/register", accept_register, name="accept_invitation_register"),
 ]

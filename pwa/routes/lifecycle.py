@@ -10,7 +10,6 @@ from collections.abc import Callable
 from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from pwa.domain.cases import lifecycle
 from pwa.domain.kernel.actors import Actor
@@ -20,6 +19,7 @@ from pwa.web.auth import STAFF, require_actor
 from pwa.web.forms import form_fields, path_uuid
 from pwa.web.pages.family_record import family_record_page, family_url, refusal_of
 from pwa.web.render import redirect
+from pwa.web.routing import post
 
 # One change of the case: (db, actor, family id, the fields sent) -> the domain's answer.
 Change = Callable[[Session, Actor, uuid.UUID, dict[str, str]], object]
@@ -111,20 +111,10 @@ async def reopen_case(request: Request) -> Response:
 
 
 routes = [
-    Route("/families/{family_id}/consent", record_consent, methods=["POST"], name="record_consent"),
-    Route(
-        "/families/{family_id}/consent/withdraw",
-        withdraw_consent,
-        methods=["POST"],
-        name="withdraw_consent",
-    ),
-    Route("/families/{family_id}/end", end_work, methods=["POST"], name="end_work"),
-    Route(
-        "/families/{family_id}/monitoring",
-        start_monitoring,
-        methods=["POST"],
-        name="start_monitoring",
-    ),
-    Route("/families/{family_id}/close", close_case, methods=["POST"], name="close_case"),
-    Route("/families/{family_id}/reopen", reopen_case, methods=["POST"], name="reopen_case"),
+    post("/families/{family_id}/consent", record_consent, name="record_consent"),
+    post("/families/{family_id}/consent/withdraw", withdraw_consent, name="withdraw_consent"),
+    post("/families/{family_id}/end", end_work, name="end_work"),
+    post("/families/{family_id}/monitoring", start_monitoring, name="start_monitoring"),
+    post("/families/{family_id}/close", close_case, name="close_case"),
+    post("/families/{family_id}/reopen", reopen_case, name="reopen_case"),
 ]

@@ -4,8 +4,10 @@ what changed, and the past visits it can confirm."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -15,11 +17,12 @@ from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Invalid
 from pwa.domain.visits import diary, meetings
 from pwa.i18n import WARSAW, to_local
-from pwa.models import PlaceKind, Role, utcnow
+from pwa.models import Meeting, PlaceKind, Role, utcnow
 from pwa.web.auth import STAFF, require_actor
 from pwa.web.forms import family_of_form, form_fields, path_uuid
 from pwa.web.pages import NO_REFUSAL, Refusal, refuse
 from pwa.web.render import path_for, redirect, render
+from pwa.web.routing import post
 
 MEETING_FIELDS = ("meeting_date", "starts_at", "duration_minutes", "place_kind", "place_text")
 # What the page says after a change (?done=…), by the change.
@@ -92,34 +95,42 @@ async def schedule_meeting(request: Request) -> Response:
     return _done(request, family_id, "scheduled")
 
 
-async def move_meeting(request: Request) -> Response:
+# One change of a meeting: (db, actor, meeting id, the fields sent) -> the changed meeting.
+MeetingChange = Callable[[Session, Actor, uuid.UUID, dict[str, str]], Meeting]
+
+
+async def _change_meeting(
+    request: Request, *, fields: tuple[str, ...], change: MeetingChange, done: str
+) -> Response:
+    """Move or cancel a meeting from the family's meetings page (its form names the family)."""
     actor = require_actor(request, *STAFF)
     meeting_id = path_uuid(request, "meeting_id")
-    fields = await form_fields(request, "meeting_date", "starts_at", "family_id")
+    sent = await form_fields(request, *fields, "family_id")
     try:
-        meeting = meetings.move_meeting(
-            request.state.db, actor=actor, meeting_id=meeting_id,
-            meeting_date=fields["meeting_date"], starts_at=fields["starts_at"], now=utcnow(),
-        )  # fmt: skip
+        meeting = change(request.state.db, actor, meeting_id, sent)
     except Invalid as error:
         refusal = refuse(request, error, str(meeting_id))
-        return _meetings_page(request, actor, family_of_form(fields["family_id"]), refusal=refusal)
-    return _done(request, meeting.family_id, "moved")
+        return _meetings_page(request, actor, family_of_form(sent["family_id"]), refusal=refusal)
+    return _done(request, meeting.family_id, done)
+
+
+async def move_meeting(request: Request) -> Response:
+    return await _change_meeting(
+        request, fields=("meeting_date", "starts_at"), done="moved",
+        change=lambda db, actor, meeting_id, sent: meetings.move_meeting(
+            db, actor=actor, meeting_id=meeting_id, meeting_date=sent["meeting_date"],
+            starts_at=sent["starts_at"], now=utcnow(),
+        ),
+    )  # fmt: skip
 
 
 async def cancel_meeting(request: Request) -> Response:
-    actor = require_actor(request, *STAFF)
-    meeting_id = path_uuid(request, "meeting_id")
-    fields = await form_fields(request, "reason", "family_id")
-    try:
-        meeting = meetings.cancel_meeting(
-            request.state.db, actor=actor, meeting_id=meeting_id, reason=fields["reason"],
-            now=utcnow(),
-        )  # fmt: skip
-    except Invalid as error:
-        refusal = refuse(request, error, str(meeting_id))
-        return _meetings_page(request, actor, family_of_form(fields["family_id"]), refusal=refusal)
-    return _done(request, meeting.family_id, "cancelled")
+    return await _change_meeting(
+        request, fields=("reason",), done="cancelled",
+        change=lambda db, actor, meeting_id, sent: meetings.cancel_meeting(
+            db, actor=actor, meeting_id=meeting_id, reason=sent["reason"], now=utcnow()
+        ),
+    )  # fmt: skip
 
 
 async def family_member_meetings(request: Request) -> Response:
@@ -138,13 +149,8 @@ async def family_member_meetings(request: Request) -> Response:
 
 routes = [
     Route("/families/{family_id}/meetings", family_meetings, name="family_meetings"),
-    Route(
-        "/families/{family_id}/meetings",
-        schedule_meeting,
-        methods=["POST"],
-        name="schedule_meeting",
-    ),
-    Route("/meetings/{meeting_id}/move", move_meeting, methods=["POST"], name="move_meeting"),
-    Route("/meetings/{meeting_id}/cancel", cancel_meeting, methods=["POST"], name="cancel_meeting"),
+    post("/families/{family_id}/meetings", schedule_meeting, name="schedule_meeting"),
+    post("/meetings/{meeting_id}/move", move_meeting, name="move_meeting"),
+    post("/meetings/{meeting_id}/cancel", cancel_meeting, name="cancel_meeting"),
     Route("/family/meetings", family_member_meetings, name="family_member_meetings"),
 ]

@@ -6,12 +6,17 @@ only to show that page again with the messages when the form is refused.
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
+
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from pwa.domain.cases import members
+from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, Invalid
+from pwa.models import FamilyMember
 from pwa.web.auth import STAFF, require_actor
 from pwa.web.forms import family_of_form, form_fields, path_uuid
 from pwa.web.pages.family_record import (
@@ -21,6 +26,7 @@ from pwa.web.pages.family_record import (
     refusal_of,
 )
 from pwa.web.render import redirect
+from pwa.web.routing import post
 
 
 def _member_form(sent: dict[str, str]) -> members.MemberForm:
@@ -41,36 +47,43 @@ async def add_member(request: Request) -> Response:
     return redirect(request, family_url(request, family_id, "member_added"))
 
 
-async def update_member(request: Request) -> Response:
+# One change of a member: (db, actor, member id, the fields sent) -> the changed member.
+MemberChange = Callable[[Session, Actor, uuid.UUID, dict[str, str]], FamilyMember]
+
+
+async def _change_member(
+    request: Request, *, form: str, fields: tuple[str, ...], change: MemberChange, done: str
+) -> Response:
+    """Change a member from the family's page (the form names the family, to show it again)."""
     actor = require_actor(request, *STAFF)
     member_id = path_uuid(request, "member_id")
-    sent = await form_fields(request, *MEMBER_FIELDS, "family_id")
+    sent = await form_fields(request, *fields, "family_id")
     try:
-        member = members.update_member(
-            request.state.db, actor=actor, member_id=member_id, form=_member_form(sent)
-        )
-    except Invalid as error:
-        refusal = refusal_of(request, error, f"member-{member_id}", sent)
+        member = change(request.state.db, actor, member_id, sent)
+    except (Invalid, Conflict) as error:
+        refusal = refusal_of(request, error, f"{form}-{member_id}", sent)
         return family_record_page(
             request, actor, family_of_form(sent["family_id"]), refusal=refusal
         )
-    return redirect(request, family_url(request, member.family_id, "member_updated"))
+    return redirect(request, family_url(request, member.family_id, done))
+
+
+async def update_member(request: Request) -> Response:
+    return await _change_member(
+        request, form="member", fields=MEMBER_FIELDS, done="member_updated",
+        change=lambda db, actor, member_id, sent: members.update_member(
+            db, actor=actor, member_id=member_id, form=_member_form(sent)
+        ),
+    )  # fmt: skip
 
 
 async def member_left_household(request: Request) -> Response:
-    actor = require_actor(request, *STAFF)
-    member_id = path_uuid(request, "member_id")
-    sent = await form_fields(request, "left_on", "family_id")
-    try:
-        member = members.mark_left_household(
-            request.state.db, actor=actor, member_id=member_id, left_on=sent["left_on"]
-        )
-    except (Invalid, Conflict) as error:
-        refusal = refusal_of(request, error, f"left-{member_id}", sent)
-        return family_record_page(
-            request, actor, family_of_form(sent["family_id"]), refusal=refusal
-        )
-    return redirect(request, family_url(request, member.family_id, "member_left"))
+    return await _change_member(
+        request, form="left", fields=("left_on",), done="member_left",
+        change=lambda db, actor, member_id, sent: members.mark_left_household(
+            db, actor=actor, member_id=member_id, left_on=sent["left_on"]
+        ),
+    )  # fmt: skip
 
 
 async def member_back_in_household(request: Request) -> Response:
@@ -82,18 +95,8 @@ async def member_back_in_household(request: Request) -> Response:
 
 
 routes = [
-    Route("/families/{family_id}/members", add_member, methods=["POST"], name="add_member"),
-    Route("/members/{member_id}", update_member, methods=["POST"], name="update_member"),
-    Route(
-        "/members/{member_id}/left",
-        member_left_household,
-        methods=["POST"],
-        name="member_left_household",
-    ),
-    Route(
-        "/members/{member_id}/back",
-        member_back_in_household,
-        methods=["POST"],
-        name="member_back_in_household",
-    ),
+    post("/families/{family_id}/members", add_member, name="add_member"),
+    post("/members/{member_id}", update_member, name="update_member"),
+    post("/members/{member_id}/left", member_left_household, name="member_left_household"),
+    post("/members/{member_id}/back", member_back_in_household, name="member_back_in_household"),
 ]

@@ -18,6 +18,7 @@ from pwa.models import Role, utcnow
 from pwa.web.auth import require_actor
 from pwa.web.forms import form_fields, form_lists, path_uuid
 from pwa.web.render import path_for, redirect, render
+from pwa.web.routing import post
 
 # How many coming office hours the coordinator's page lists (holidays are skipped).
 COMING_SHOWN = 4
@@ -100,12 +101,7 @@ async def family_contact(request: Request) -> Response:
 
 routes = [
     Route("/centre/office-hours", office_hours_page, name="office_hours"),
-    Route("/centre/office-hours", add_office_hours, methods=["POST"], name="add_office_hours"),
-    Route(
-        "/centre/office-hours/{slot_id}/remove",
-        remove_office_hours,
-        methods=["POST"],
-        name="remove_office_hours",
-    ),
+    post("/centre/office-hours", add_office_hours, name="add_office_hours"),
+    post("/centre/office-hours/{slot_id}/remove", remove_office_hours, name="remove_office_hours"),
     Route("/family/contact", family_contact, name="family_contact"),
 ]

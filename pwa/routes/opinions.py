@@ -21,6 +21,7 @@ from pwa.web.auth import STAFF, require_actor
 from pwa.web.forms import form_fields, path_uuid
 from pwa.web.pages import NO_REFUSAL, Refusal, refuse
 from pwa.web.render import path_for, redirect, render
+from pwa.web.routing import post
 
 REQUEST_FIELDS = ("court", "case_reference", "requested_on", "deadline")
 EDIT_FIELDS = (*REQUEST_FIELDS, "body")
@@ -149,21 +150,9 @@ async def print_opinion(request: Request) -> Response:
 
 routes = [
     Route("/families/{family_id}/opinions", family_opinions, name="opinions"),
-    Route(
-        "/families/{family_id}/opinions",
-        request_opinion,
-        methods=["POST"],
-        name="request_opinion",
-    ),
+    post("/families/{family_id}/opinions", request_opinion, name="request_opinion"),
     Route("/opinions/{opinion_id}", opinion_page, methods=["GET", "POST"], name="opinion"),
-    Route(
-        "/opinions/{opinion_id}/final", finalise_opinion, methods=["POST"], name="finalise_opinion"
-    ),
-    Route(
-        "/opinions/{opinion_id}/supersede",
-        supersede_opinion,
-        methods=["POST"],
-        name="supersede_opinion",
-    ),
+    post("/opinions/{opinion_id}/final", finalise_opinion, name="finalise_opinion"),
+    post("/opinions/{opinion_id}/supersede", supersede_opinion, name="supersede_opinion"),
     Route("/opinions/{opinion_id}/print", print_opinion, name="print_opinion"),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -12,6 +14,7 @@ from pwa.models import Role
 from pwa.web.auth import require_actor
 from pwa.web.forms import form_fields, path_uuid
 from pwa.web.render import path_for, redirect, render
+from pwa.web.routing import post
 
 
 async def people_page(request: Request) -> Response:
@@ -36,35 +39,37 @@ async def person_page(request: Request) -> Response:
     return _person_page(request, errors={})
 
 
-async def lost_phone(request: Request) -> Response:
+async def _account_change(
+    request: Request, change: Callable[..., object], *, error_field: str, then: str
+) -> Response:
+    """A change of one account, for the reason the coordinator writes (refused without one)."""
     actor = require_actor(request, Role.coordinator)
     user_id = path_uuid(request, "user_id")
     fields = await form_fields(request, "reason")
     try:
-        accounts.lost_phone(request.state.db, actor=actor, user_id=user_id, reason=fields["reason"])
+        change(request.state.db, actor=actor, user_id=user_id, reason=fields["reason"])
     except Invalid as error:
         request.state.db.rollback()
-        return _person_page(request, errors={"lost_reason": error.message}, status_code=422)
-    return redirect(
-        request, path_for(request, "person", user_id=user_id, query={"done": "lost_phone"})
-    )
+        return _person_page(request, errors={error_field: error.message}, status_code=422)
+    return redirect(request, then)
+
+
+async def lost_phone(request: Request) -> Response:
+    back = path_for(request, "person", user_id=path_uuid(request, "user_id"),
+                    query={"done": "lost_phone"})  # fmt: skip
+    return await _account_change(request, accounts.lost_phone, error_field="lost_reason", then=back)
 
 
 async def deactivate(request: Request) -> Response:
-    actor = require_actor(request, Role.coordinator)
-    user_id = path_uuid(request, "user_id")
-    fields = await form_fields(request, "reason")
-    try:
-        accounts.deactivate(request.state.db, actor=actor, user_id=user_id, reason=fields["reason"])
-    except Invalid as error:
-        request.state.db.rollback()
-        return _person_page(request, errors={"deactivate_reason": error.message}, status_code=422)
-    return redirect(request, path_for(request, "people"))
+    return await _account_change(
+        request, accounts.deactivate, error_field="deactivate_reason",
+        then=path_for(request, "people"),
+    )  # fmt: skip
 
 
 routes = [
     Route("/people", people_page, name="people"),
     Route("/people/{user_id}", person_page, name="person"),
-    Route("/people/{user_id}/lost-phone", lost_phone, methods=["POST"], name="lost_phone"),
-    Route("/people/{user_id}/deactivate", deactivate, methods=["POST"], name="deactivate_user"),
+    post("/people/{user_id}/lost-phone", lost_phone, name="lost_phone"),
+    post("/people/{user_id}/deactivate", deactivate, name="deactivate_user"),
 ]

@@ -15,7 +15,6 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, Invalid
@@ -27,6 +26,7 @@ from pwa.models import Role, Task
 from pwa.web.auth import STAFF, require_actor
 from pwa.web.forms import form_fields, path_uuid
 from pwa.web.htmx import HtmxDetails
+from pwa.web.pages import refuse
 from pwa.web.pages.plan import (
     family_of_plan,
     form_uuid,
@@ -36,6 +36,7 @@ from pwa.web.pages.plan import (
     staff_answer,
 )
 from pwa.web.render import path_for, redirect, vary_on_htmx
+from pwa.web.routing import post
 
 GOAL_FIELDS = ("area", "wording")
 TASK_FIELDS = ("action", "owner", "due_on", "expected_effect")
@@ -84,24 +85,19 @@ async def _sign_off(
 
 async def record_consultation(request: Request) -> Response:
     return await _sign_off(
-        request,
-        block="consultation",
-        key="consultation",
+        request, block="consultation", key="consultation",
         names=("consulted_on", "consulted_with", "remarks"),
-        record=plan_agreement.record_consultation,
-        form_type=plan_agreement.ConsultationForm,
-    )
+        record=plan_agreement.record_consultation, form_type=plan_agreement.ConsultationForm,
+    )  # fmt: skip
 
 
 async def record_foster_coordination(request: Request) -> Response:
     return await _sign_off(
-        request,
-        block="foster_care",
-        key="foster-care",
+        request, block="foster_care", key="foster-care",
         names=("coordinator", "reference", "coordinated_on"),
         record=plan_agreement.record_foster_coordination,
         form_type=plan_agreement.FosterCoordinationForm,
-    )
+    )  # fmt: skip
 
 
 async def record_paper_agreement(request: Request) -> Response:
@@ -290,10 +286,10 @@ async def _tick(
         change(task_id, _revision(fields["revision"]), fields)
     except (Invalid, Conflict) as error:
         if actor.role is Role.family:
-            request.state.db.rollback()
+            refusal = refuse(request, error, key)
             return plan_page_for_family(
-                request, actor, block="family_tick_result", status_code=error.status_code,
-                task_id=task_id, message=error.message, message_for=key,
+                request, actor, block="family_tick_result", status_code=refusal.status_code,
+                task_id=task_id, message=refusal.message, message_for=key,
             )  # fmt: skip
         form_key = f"drop-{task_id}" if isinstance(error, Invalid) else key
         return refused(
@@ -345,32 +341,21 @@ async def drop_task(request: Request) -> Response:
 
 
 routes = [
-    Route(
-        "/plans/{plan_id}/consultation",
-        record_consultation,
-        methods=["POST"],
-        name="record_consultation",
-    ),
-    Route(
+    post("/plans/{plan_id}/consultation", record_consultation, name="record_consultation"),
+    post(
         "/plans/{plan_id}/foster-care",
         record_foster_coordination,
-        methods=["POST"],
         name="record_foster_coordination",
     ),
-    Route(
-        "/plans/{plan_id}/paper-agreement",
-        record_paper_agreement,
-        methods=["POST"],
-        name="record_paper_agreement",
-    ),
-    Route("/plans/{plan_id}/goals", add_goal, methods=["POST"], name="add_goal"),
-    Route("/goals/{goal_id}", edit_goal, methods=["POST"], name="edit_goal"),
-    Route("/goals/{goal_id}/remove", remove_goal, methods=["POST"], name="remove_goal"),
-    Route("/goals/{goal_id}/tasks", add_task, methods=["POST"], name="add_task"),
-    Route("/tasks/{task_id}", edit_task, methods=["POST"], name="edit_task"),
-    Route("/tasks/{task_id}/due", change_due_date, methods=["POST"], name="change_due_date"),
-    Route("/tasks/{task_id}/remove", remove_task, methods=["POST"], name="remove_task"),
-    Route("/tasks/{task_id}/done", tick_task, methods=["POST"], name="tick_task"),
-    Route("/tasks/{task_id}/reopen", reopen_task, methods=["POST"], name="reopen_task"),
-    Route("/tasks/{task_id}/drop", drop_task, methods=["POST"], name="drop_task"),
+    post("/plans/{plan_id}/paper-agreement", record_paper_agreement, name="record_paper_agreement"),
+    post("/plans/{plan_id}/goals", add_goal, name="add_goal"),
+    post("/goals/{goal_id}", edit_goal, name="edit_goal"),
+    post("/goals/{goal_id}/remove", remove_goal, name="remove_goal"),
+    post("/goals/{goal_id}/tasks", add_task, name="add_task"),
+    post("/tasks/{task_id}", edit_task, name="edit_task"),
+    post("/tasks/{task_id}/due", change_due_date, name="change_due_date"),
+    post("/tasks/{task_id}/remove", remove_task, name="remove_task"),
+    post("/tasks/{task_id}/done", tick_task, name="tick_task"),
+    post("/tasks/{task_id}/reopen", reopen_task, name="reopen_task"),
+    post("/tasks/{task_id}/drop", drop_task, name="drop_task"),
 ]

@@ -30,6 +30,7 @@ from pwa.web.pages.plan import (
     staff_context,
 )
 from pwa.web.render import path_for, redirect, render
+from pwa.web.routing import post
 
 
 async def family_plan(request: Request) -> Response:
@@ -127,10 +128,10 @@ async def print_plan(request: Request) -> Response:
 
 routes = [
     Route("/families/{family_id}/plan", family_plan, name="family_plan"),
-    Route("/families/{family_id}/plan", start_plan, methods=["POST"], name="start_plan"),
+    post("/families/{family_id}/plan", start_plan, name="start_plan"),
     Route("/families/{family_id}/plan/history", plan_history, name="plan_history"),
     Route("/plans/{plan_id}/compare", compare_plans, name="compare_plans"),
     Route("/plans/{plan_id}/print", print_plan, name="print_plan"),
-    Route("/plans/{plan_id}/agree", agree_to_plan, methods=["POST"], name="agree_to_plan"),
+    post("/plans/{plan_id}/agree", agree_to_plan, name="agree_to_plan"),
     Route("/family/plan", family_plan_view, name="family_plan_view"),
 ]

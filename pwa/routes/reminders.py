@@ -18,6 +18,7 @@ from pwa.web.forms import form_fields, form_lists
 from pwa.web.json import json_error, read_json
 from pwa.web.pages import NO_REFUSAL, Refusal, refuse
 from pwa.web.render import device_name, path_for, redirect, render
+from pwa.web.routing import post
 
 PAGE = "/account/reminders"
 MAX_SUBSCRIPTION_BYTES = 4 * 1024  # a subscription's JSON is a few hundred bytes
@@ -105,7 +106,7 @@ async def choose_kinds(request: Request) -> Response:
 
 routes = [
     Route(PAGE, reminders_page, name="reminders"),
-    Route(f"{PAGE}/devices", subscribe, methods=["POST"], name="push_subscribe"),
-    Route(f"{PAGE}/devices/remove", remove_device, methods=["POST"], name="remove_push_device"),
-    Route(f"{PAGE}/kinds", choose_kinds, methods=["POST"], name="reminder_kinds"),
+    post(f"{PAGE}/devices", subscribe, name="push_subscribe"),
+    post(f"{PAGE}/devices/remove", remove_device, name="remove_push_device"),
+    post(f"{PAGE}/kinds", choose_kinds, name="reminder_kinds"),
 ]

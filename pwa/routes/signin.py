@@ -12,6 +12,7 @@ from pwa.web.attempts import limited_attempt
 from pwa.web.auth import client_address, current_user, home_url, relying_party, sign_in
 from pwa.web.json import credential_body, json_error, options_response
 from pwa.web.render import render
+from pwa.web.routing import post
 
 
 async def sign_in_page(request: Request) -> Response:
@@ -51,6 +52,6 @@ async def sign_in_verify(request: Request) -> Response:
 
 routes = [
     Route("/signin", sign_in_page, name="sign_in"),
-    Route("/signin/options", sign_in_options, methods=["POST"], name="sign_in_options"),
-    Route("/signin/verify", sign_in_verify, methods=["POST"], name="sign_in_verify"),
+    post("/signin/options", sign_in_options, name="sign_in_options"),
+    post("/signin/verify", sign_in_verify, name="sign_in_verify"),
 ]

@@ -18,6 +18,7 @@ from pwa.models import Role, SupportCategory
 from pwa.web.auth import STAFF, require_actor
 from pwa.web.forms import form_fields, path_uuid
 from pwa.web.render import path_for, redirect, render
+from pwa.web.routing import post
 
 SERVICE_FIELDS = ("category", "name", "description", "address", "phone", "hours", "website")
 CATALOGUE = "/support-catalogue"
@@ -109,7 +110,7 @@ async def family_support(request: Request) -> Response:
 
 routes = [
     Route(CATALOGUE, catalogue_page, name="support_catalogue"),
-    Route(CATALOGUE, add_service, methods=["POST"], name="add_support_service"),
-    Route(CATALOGUE + "/{service_id}", edit_service, methods=["POST"], name="edit_support_service"),
+    post(CATALOGUE, add_service, name="add_support_service"),
+    post(CATALOGUE + "/{service_id}", edit_service, name="edit_support_service"),
     Route("/family/support", family_support, name="family_support"),
 ]

@@ -25,6 +25,7 @@ from pwa.web.auth import STAFF, require_actor
 from pwa.web.forms import form_fields, form_lists, path_uuid
 from pwa.web.htmx import HtmxDetails
 from pwa.web.render import path_for, redirect, render
+from pwa.web.routing import post
 
 # The quick choices of the visit's length, in minutes (any other length is typed).
 QUICK_LENGTHS = (30, 60, 90, 120)
@@ -365,14 +366,14 @@ async def confirm_visit(request: Request) -> Response:
 
 routes = [
     Route("/families/{family_id}/visits/new", new_visit, name="new_visit"),
-    Route("/families/{family_id}/visits", record_visit, methods=["POST"], name="record_visit"),
+    post("/families/{family_id}/visits", record_visit, name="record_visit"),
     Route("/visits/{visit_id}", visit_page, name="visit"),
     Route("/visits/{visit_id}/edit", edit_visit_page, name="edit_visit"),
-    Route("/visits/{visit_id}/edit", update_visit, methods=["POST"], name="update_visit"),
+    post("/visits/{visit_id}/edit", update_visit, name="update_visit"),
     Route("/families/{family_id}/diary", family_diary, name="family_diary"),
     Route("/families/{family_id}/diary.csv", family_diary_csv, name="family_diary_csv"),
     Route("/diary", own_diary, name="diary"),
     Route("/diary.csv", own_diary_csv, name="diary_csv"),
     Route("/family/visits", family_member_visits, name="family_member_visits"),
-    Route("/visits/{visit_id}/confirm", confirm_visit, methods=["POST"], name="confirm_visit"),
+    post("/visits/{visit_id}/confirm", confirm_visit, name="confirm_visit"),
 ]

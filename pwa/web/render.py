@@ -34,35 +34,31 @@ def static_url(path: str) -> str:
     return f"/static/{path}?v={static_digest(path)}"
 
 
+# The bottom navigation of each role, by route name.
+NAV_BY_ROLE = {
+    Role.assistant: ("assistant_home", "diary", "monthly_report", "account"),
+    Role.coordinator: ("coordinator_home", "people", "yearly_report", "audit_log", "account"),
+    Role.family: (
+        "family_home", "family_plan_view", "family_member_meetings", "family_contact", "account",
+    ),
+}  # fmt: skip
+
+
 def _nav_for(request: Request, role: Role | None) -> list[dict[str, str]]:
-    """The bottom navigation of each role: (url, label, icon)."""
+    """The bottom navigation of `role`: (url, label, icon) of each item."""
     _ = i18n.gettext
-    items: list[tuple[str, str, str]] = []  # (route name, label, icon)
-    if role is Role.assistant:
-        items = [
-            ("assistant_home", _("Today"), "today"),
-            ("diary", _("Diary"), "diary"),
-            ("monthly_report", _("Reports"), "reports"),
-            ("account", _("Account"), "account"),
-        ]
-    if role is Role.coordinator:
-        items = [
-            ("coordinator_home", _("Centre"), "centre"),
-            ("people", _("People"), "people"),
-            ("yearly_report", _("Reports"), "reports"),
-            ("audit_log", _("Audit log"), "audit"),
-            ("account", _("Account"), "account"),
-        ]
-    if role is Role.family:
-        items = [
-            ("family_home", _("Our family"), "home"),
-            ("family_plan_view", _("Plan"), "plan"),
-            ("family_member_meetings", _("Meetings"), "meetings"),
-            ("family_contact", _("Contact"), "contact"),
-            ("account", _("Account"), "account"),
-        ]
+    items = {  # route name: (label, icon)
+        "assistant_home": (_("Today"), "today"), "diary": (_("Diary"), "diary"),
+        "monthly_report": (_("Reports"), "reports"), "yearly_report": (_("Reports"), "reports"),
+        "coordinator_home": (_("Centre"), "centre"), "people": (_("People"), "people"),
+        "audit_log": (_("Audit log"), "audit"), "family_home": (_("Our family"), "home"),
+        "family_plan_view": (_("Plan"), "plan"), "family_contact": (_("Contact"), "contact"),
+        "family_member_meetings": (_("Meetings"), "meetings"), "account": (_("Account"), "account"),
+    }  # fmt: skip
+    names = NAV_BY_ROLE[role] if role is not None else ()
     return [
-        {"url": path_for(request, name), "label": text, "icon": icon} for name, text, icon in items
+        {"url": path_for(request, name), "label": items[name][0], "icon": items[name][1]}
+        for name in names
     ]
 
 

@@ -181,19 +181,11 @@ def refused(
     else:  # a form that does not say which page it was on: the plain error page
         raise error
     return staff_answer(
-        request,
-        actor,
-        family.id,
-        block=block,
-        anchor=message_for or key,
-        status_code=refusal.status_code,
-        where=where,
-        form_key=refusal.form,
-        errors=refusal.errors,
-        values=refusal.values,
-        message=refusal.alert,
+        request, actor, family.id, block=block, anchor=message_for or key,
+        status_code=refusal.status_code, where=where, form_key=refusal.form,
+        errors=refusal.errors, values=refusal.values, message=refusal.alert,
         message_for=message_for or key,
-    )
+    )  # fmt: skip
 
 
 # --- the family's own plan page ------------------------------------------------------
