@@ -6,10 +6,9 @@ assessment, the first plan), and the printable consent form. Staff only.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -17,12 +16,11 @@ from starlette.routing import Route
 from pwa.domain.cases import intake, lifecycle
 from pwa.domain.kernel import policy
 from pwa.domain.kernel.actors import Actor
-from pwa.domain.kernel.errors import Conflict, Invalid
 from pwa.i18n import local_today
 from pwa.models import ConsentForm, Relation, Role, TeamDecisionKind
 from pwa.web.auth import STAFF, require_actor
-from pwa.web.forms import form_fields, path_uuid
-from pwa.web.pages import NO_REFUSAL, Refusal, refuse
+from pwa.web.forms import path_uuid
+from pwa.web.pages import NO_REFUSAL, FamilyChange, Refusal, change_family, refuse
 from pwa.web.render import path_for, redirect, render
 from pwa.web.routing import post
 
@@ -99,21 +97,18 @@ async def _change(
     *,
     form: str,
     fields: tuple[str, ...],
-    change: Callable[[Session, Actor, uuid.UUID, dict[str, str]], object],
+    change: FamilyChange,
     roles: tuple[Role, ...] = STAFF,
 ) -> Response:
     """One step of intake: the change, then back to the intake page at its section (303), or
     the page with the form's messages and nothing saved (422/409)."""
-    actor = require_actor(request, *roles)
-    family_id = path_uuid(request, "family_id")
-    values = await form_fields(request, *fields)
-    try:
-        change(request.state.db, actor, family_id, values)
-    except (Invalid, Conflict) as error:
+    sent = await change_family(request, roles=roles, fields=fields, change=change)
+    family_id = sent.family_id
+    if sent.error is not None:
         # Nothing of the refused change is kept, but the read of the record shown with the
         # messages is still audited.
-        refusal = refuse(request, error, form, values, keep_reads=True)
-        return _page(request, actor, family_id, refusal=refusal)
+        refusal = refuse(request, sent.error, form, sent.values, keep_reads=True)
+        return _page(request, sent.actor, family_id, refusal=refusal)
     return redirect(request, path_for(request, "intake", family_id=family_id, query={"done": form}))
 
 

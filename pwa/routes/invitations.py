@@ -9,10 +9,10 @@ from starlette.routing import Route
 from pwa.domain.kernel.errors import DomainError, Invalid, NotFound
 from pwa.domain.people import invitations, passkeys, rate_limits
 from pwa.models import Role, utcnow
-from pwa.web.attempts import limited_attempt
-from pwa.web.auth import relying_party, require_actor, sign_in
+from pwa.web.attempts import limited_attempt, sign_in_with_passkey
+from pwa.web.auth import relying_party, require_actor
 from pwa.web.forms import form_fields, path_uuid
-from pwa.web.json import credential_body, json_error, options_response
+from pwa.web.json import json_error, options_response
 from pwa.web.qr import qr_svg
 from pwa.web.render import path_for, redirect, render
 from pwa.web.routing import post
@@ -133,17 +133,15 @@ async def accept_register(request: Request) -> Response:
             request, kind="invitation", limit=rate_limits.INVITATION,
             attempt=lambda: _find_invitation(request),
         )  # fmt: skip
-        sent = await credential_body(request)
-        user = await limited_attempt(
-            request, kind="signin", limit=rate_limits.SIGN_IN,
-            attempt=lambda: passkeys.register_from_invitation(
-                request.state.db, rp=relying_party(request), invitation=invitation,
-                credential_json=sent.credential_json,
-            ),
-        )  # fmt: skip
     except DomainError as error:
         return json_error(error)
-    return sign_in(request, user, as_json=True)
+    return await sign_in_with_passkey(
+        request,
+        lambda credential_json: passkeys.register_from_invitation(
+            request.state.db, rp=relying_party(request), invitation=invitation,
+            credential_json=credential_json,
+        ),
+    )  # fmt: skip
 
 
 routes = [

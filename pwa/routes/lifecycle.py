@@ -4,25 +4,16 @@ state does not allow is refused (409) with the domain's message shown in that se
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable
-
-from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
 from pwa.domain.cases import lifecycle
-from pwa.domain.kernel.actors import Actor
-from pwa.domain.kernel.errors import Conflict, Invalid
 from pwa.models import Role
-from pwa.web.auth import STAFF, require_actor
-from pwa.web.forms import form_fields, path_uuid
+from pwa.web.auth import STAFF
+from pwa.web.pages import FamilyChange, change_family
 from pwa.web.pages.family_record import family_record_page, family_url, refusal_of
 from pwa.web.render import redirect
 from pwa.web.routing import post
-
-# One change of the case: (db, actor, family id, the fields sent) -> the domain's answer.
-Change = Callable[[Session, Actor, uuid.UUID, dict[str, str]], object]
 
 
 async def _change(
@@ -30,21 +21,17 @@ async def _change(
     *,
     form: str,
     fields: tuple[str, ...],
-    change: Change,
+    change: FamilyChange,
     done: str,
     roles: tuple[Role, ...] = STAFF,
 ) -> Response:
     """Read the form, make the change, and go back to the family's page (or show the form's
     messages there)."""
-    actor = require_actor(request, *roles)
-    family_id = path_uuid(request, "family_id")
-    sent = await form_fields(request, *fields)
-    try:
-        change(request.state.db, actor, family_id, sent)
-    except (Invalid, Conflict) as error:
-        refusal = refusal_of(request, error, form, sent)
-        return family_record_page(request, actor, family_id, refusal=refusal)
-    return redirect(request, family_url(request, family_id, done))
+    sent = await change_family(request, roles=roles, fields=fields, change=change)
+    if sent.error is not None:
+        refusal = refusal_of(request, sent.error, form, sent.values)
+        return family_record_page(request, sent.actor, sent.family_id, refusal=refusal)
+    return redirect(request, family_url(request, sent.family_id, done))
 
 
 def _consent_given(sent: dict[str, str]) -> lifecycle.ConsentGivenForm:

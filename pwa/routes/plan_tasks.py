@@ -275,15 +275,21 @@ async def remove_task(request: Request) -> Response:
 async def _tick(
     request: Request,
     actor: Actor,
-    change: Callable[[uuid.UUID, int, dict[str, str]], TaskResult],
+    change: Callable[..., TaskResult],
     *names: str,
 ) -> Response:
-    """One tap on a task: its row again, with its goal's progress (out of band)."""
+    """One tap on a task: its row again, with its goal's progress (out of band).
+
+    `change` is the domain's (db, actor=, task_id=, revision=, and the fields `names`).
+    """
     task_id = path_uuid(request, "task_id")
     key = f"task-{task_id}"
     fields = await form_fields(request, "revision", *names)
     try:
-        change(task_id, _revision(fields["revision"]), fields)
+        change(
+            request.state.db, actor=actor, task_id=task_id, revision=_revision(fields["revision"]),
+            **{name: fields[name] for name in names},
+        )  # fmt: skip
     except (Invalid, Conflict) as error:
         if actor.role is Role.family:
             refusal = refuse(request, error, key)
@@ -309,35 +315,15 @@ async def _tick(
 
 async def tick_task(request: Request) -> Response:
     """Done: staff, or the family member who owns the task (a replayed tick is a success)."""
-    actor = require_actor(request)
-
-    def done(task_id: uuid.UUID, revision: int, _fields: dict[str, str]) -> TaskResult:
-        db = request.state.db
-        return plan_tasks.mark_done(db, actor=actor, task_id=task_id, revision=revision)
-
-    return await _tick(request, actor, done)
+    return await _tick(request, require_actor(request), plan_tasks.mark_done)
 
 
 async def reopen_task(request: Request) -> Response:
-    actor = require_actor(request, *STAFF)
-
-    def reopen(task_id: uuid.UUID, revision: int, _fields: dict[str, str]) -> TaskResult:
-        db = request.state.db
-        return plan_tasks.reopen_task(db, actor=actor, task_id=task_id, revision=revision)
-
-    return await _tick(request, actor, reopen)
+    return await _tick(request, require_actor(request, *STAFF), plan_tasks.reopen_task)
 
 
 async def drop_task(request: Request) -> Response:
-    actor = require_actor(request, *STAFF)
-
-    def drop(task_id: uuid.UUID, revision: int, fields: dict[str, str]) -> TaskResult:
-        return plan_tasks.drop_task(
-            request.state.db, actor=actor, task_id=task_id, revision=revision,
-            reason=fields["reason"],
-        )  # fmt: skip
-
-    return await _tick(request, actor, drop, "reason")
+    return await _tick(request, require_actor(request, *STAFF), plan_tasks.drop_task, "reason")
 
 
 routes = [

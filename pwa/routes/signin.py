@@ -8,9 +8,9 @@ from starlette.routing import Route
 
 from pwa.domain.kernel.errors import DomainError
 from pwa.domain.people import passkeys, rate_limits
-from pwa.web.attempts import limited_attempt
-from pwa.web.auth import client_address, current_user, home_url, relying_party, sign_in
-from pwa.web.json import credential_body, json_error, options_response
+from pwa.web.attempts import sign_in_with_passkey
+from pwa.web.auth import client_address, current_user, home_url, relying_party
+from pwa.web.json import json_error, options_response
 from pwa.web.render import render
 from pwa.web.routing import post
 
@@ -35,19 +35,12 @@ async def sign_in_options(request: Request) -> Response:
 
 
 async def sign_in_verify(request: Request) -> Response:
-    try:
-        sent = await credential_body(request)
-        user = await limited_attempt(
-            request,
-            kind="signin",
-            limit=rate_limits.SIGN_IN,
-            attempt=lambda: passkeys.authenticate(
-                request.state.db, rp=relying_party(request), credential_json=sent.credential_json
-            ),
-        )
-    except DomainError as error:
-        return json_error(error)
-    return sign_in(request, user, as_json=True)
+    return await sign_in_with_passkey(
+        request,
+        lambda credential_json: passkeys.authenticate(
+            request.state.db, rp=relying_party(request), credential_json=credential_json
+        ),
+    )
 
 
 routes = [

@@ -7,10 +7,13 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from starlette.requests import Request
+from starlette.responses import Response
 
-from pwa.domain.kernel.errors import NotFound, Refused
+from pwa.domain.kernel.errors import DomainError, NotFound, Refused
 from pwa.domain.people import rate_limits
-from pwa.web.auth import client_address
+from pwa.models import User
+from pwa.web.auth import client_address, sign_in
+from pwa.web.json import credential_body, json_error
 from pwa.web.middleware import KEEP_CHANGES_ON_ERROR
 
 T = TypeVar("T")
@@ -33,3 +36,18 @@ async def limited_attempt(
         if delay:
             await asyncio.sleep(delay)
         raise
+
+
+async def sign_in_with_passkey(request: Request, check: Callable[[str], User]) -> Response:
+    """Check the posted passkey (`check` gets the credential's JSON; counted as a sign-in
+    attempt) and start the user's session; a refusal is the JSON error the page's script shows.
+    """
+    try:
+        sent = await credential_body(request)
+        user = await limited_attempt(
+            request, kind="signin", limit=rate_limits.SIGN_IN,
+            attempt=lambda: check(sent.credential_json),
+        )  # fmt: skip
+    except DomainError as error:
+        return json_error(error)
+    return sign_in(request, user, as_json=True)

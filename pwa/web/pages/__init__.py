@@ -7,13 +7,23 @@ is now, with that one form's messages and what was typed in it: a `Refusal`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from sqlmodel import Session
 from starlette.requests import Request
 
+from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, DomainError, Invalid
+from pwa.models import Role
+from pwa.web.auth import require_actor
+from pwa.web.forms import form_fields, path_uuid
 from pwa.web.middleware import KEEP_CHANGES_ON_ERROR
+
+# One change of a family from a form on one of its pages:
+# (db, actor, family id, the fields sent) -> the domain's answer.
+FamilyChange = Callable[[Session, Actor, uuid.UUID, dict[str, str]], object]
 
 
 @dataclass(frozen=True)
@@ -109,3 +119,30 @@ def start_over(request: Request, *, keep_reads: bool = False) -> None:
     request.state.db.rollback()
     if keep_reads:
         setattr(request.state, KEEP_CHANGES_ON_ERROR, True)
+
+
+@dataclass(frozen=True)
+class FamilyFormSent:
+    """A form sent from one of a family's pages, and whether the change it asked for was refused."""
+
+    actor: Actor
+    family_id: uuid.UUID
+    values: dict[str, str]
+    error: Invalid | Conflict | None  # the refusal, for the page to show beside the form
+
+
+async def change_family(
+    request: Request, *, roles: tuple[Role, ...], fields: tuple[str, ...], change: FamilyChange
+) -> FamilyFormSent:
+    """Read the form of a family's page (`/families/{family_id}/…`) and make the change.
+
+    A refusal is returned, not raised: the page it came from shows it next to the form.
+    """
+    actor = require_actor(request, *roles)
+    family_id = path_uuid(request, "family_id")
+    values = await form_fields(request, *fields)
+    try:
+        change(request.state.db, actor, family_id, values)
+    except (Invalid, Conflict) as error:
+        return FamilyFormSent(actor, family_id, values, error)
+    return FamilyFormSent(actor, family_id, values, None)
