@@ -20,7 +20,7 @@ from pwa.i18n import local_today
 from pwa.models import ConsentForm, Relation, Role, TeamDecisionKind
 from pwa.web.auth import STAFF, require_actor
 from pwa.web.forms import path_uuid
-from pwa.web.pages import NO_REFUSAL, FamilyChange, Refusal, change_family, refuse
+from pwa.web.pages import NO_REFUSAL, FamilyChange, Refusal, refuse, send_form
 from pwa.web.render import path_for, redirect, render
 from pwa.web.routing import post
 
@@ -102,8 +102,8 @@ async def _change(
 ) -> Response:
     """One step of intake: the change, then back to the intake page at its section (303), or
     the page with the form's messages and nothing saved (422/409)."""
-    sent = await change_family(request, roles=roles, fields=fields, change=change)
-    family_id = sent.family_id
+    sent = await send_form(request, roles=roles, fields=fields, change=change)
+    family_id = sent.record_id
     if sent.error is not None:
         # Nothing of the refused change is kept, but the read of the record shown with the
         # messages is still audited.

@@ -10,7 +10,7 @@ from starlette.responses import Response
 from pwa.domain.cases import lifecycle
 from pwa.models import Role
 from pwa.web.auth import STAFF
-from pwa.web.pages import FamilyChange, change_family
+from pwa.web.pages import FamilyChange, send_form
 from pwa.web.pages.family_record import family_record_page, family_url, refusal_of
 from pwa.web.render import redirect
 from pwa.web.routing import post
@@ -27,11 +27,11 @@ async def _change(
 ) -> Response:
     """Read the form, make the change, and go back to the family's page (or show the form's
     messages there)."""
-    sent = await change_family(request, roles=roles, fields=fields, change=change)
+    sent = await send_form(request, roles=roles, fields=fields, change=change)
     if sent.error is not None:
         refusal = refusal_of(request, sent.error, form, sent.values)
-        return family_record_page(request, sent.actor, sent.family_id, refusal=refusal)
-    return redirect(request, family_url(request, sent.family_id, done))
+        return family_record_page(request, sent.actor, sent.record_id, refusal=refusal)
+    return redirect(request, family_url(request, sent.record_id, done))
 
 
 def _consent_given(sent: dict[str, str]) -> lifecycle.ConsentGivenForm:

@@ -19,8 +19,8 @@ from pwa.domain.visits import diary, meetings
 from pwa.i18n import WARSAW, to_local
 from pwa.models import Meeting, PlaceKind, Role, utcnow
 from pwa.web.auth import STAFF, require_actor
-from pwa.web.forms import family_of_form, form_fields, path_uuid
-from pwa.web.pages import NO_REFUSAL, Refusal, refuse
+from pwa.web.forms import family_of_form, path_uuid
+from pwa.web.pages import NO_REFUSAL, Refusal, refuse, send_form
 from pwa.web.render import path_for, redirect, render
 from pwa.web.routing import post
 
@@ -81,18 +81,17 @@ async def family_meetings(request: Request) -> Response:
 
 
 async def schedule_meeting(request: Request) -> Response:
-    actor = require_actor(request, *STAFF)
-    family_id = path_uuid(request, "family_id")
-    values = await form_fields(request, *MEETING_FIELDS)
-    try:
-        meetings.schedule_meeting(
-            request.state.db, actor=actor, family_id=family_id,
-            form=meetings.MeetingForm(**values), now=utcnow(),
-        )  # fmt: skip
-    except Invalid as error:
-        refusal = refuse(request, error, SCHEDULE, values)
-        return _meetings_page(request, actor, family_id, refusal=refusal)
-    return _done(request, family_id, "scheduled")
+    sent = await send_form(
+        request, roles=STAFF, fields=MEETING_FIELDS, refusals=(Invalid,),
+        change=lambda db, actor, family_id, values: meetings.schedule_meeting(
+            db, actor=actor, family_id=family_id, form=meetings.MeetingForm(**values),
+            now=utcnow(),
+        ),
+    )  # fmt: skip
+    if sent.error is not None:
+        refusal = refuse(request, sent.error, SCHEDULE, sent.values)
+        return _meetings_page(request, sent.actor, sent.record_id, refusal=refusal)
+    return _done(request, sent.record_id, "scheduled")
 
 
 # One change of a meeting: (db, actor, meeting id, the fields sent) -> the changed meeting.
@@ -103,15 +102,15 @@ async def _change_meeting(
     request: Request, *, fields: tuple[str, ...], change: MeetingChange, done: str
 ) -> Response:
     """Move or cancel a meeting from the family's meetings page (its form names the family)."""
-    actor = require_actor(request, *STAFF)
-    meeting_id = path_uuid(request, "meeting_id")
-    sent = await form_fields(request, *fields, "family_id")
-    try:
-        meeting = change(request.state.db, actor, meeting_id, sent)
-    except Invalid as error:
-        refusal = refuse(request, error, str(meeting_id))
-        return _meetings_page(request, actor, family_of_form(sent["family_id"]), refusal=refusal)
-    return _done(request, meeting.family_id, done)
+    sent = await send_form(
+        request, roles=STAFF, fields=(*fields, "family_id"), change=change,
+        path_key="meeting_id", refusals=(Invalid,),
+    )  # fmt: skip
+    if sent.error is not None:
+        refusal = refuse(request, sent.error, str(sent.record_id))
+        family_id = family_of_form(sent.values["family_id"])
+        return _meetings_page(request, sent.actor, family_id, refusal=refusal)
+    return _done(request, sent.changed.family_id, done)
 
 
 async def move_meeting(request: Request) -> Response:

@@ -15,10 +15,11 @@ from starlette.responses import Response
 
 from pwa.domain.cases import members
 from pwa.domain.kernel.actors import Actor
-from pwa.domain.kernel.errors import Conflict, Invalid
+from pwa.domain.kernel.errors import Invalid
 from pwa.models import FamilyMember
 from pwa.web.auth import STAFF, require_actor
-from pwa.web.forms import family_of_form, form_fields, path_uuid
+from pwa.web.forms import family_of_form, path_uuid
+from pwa.web.pages import send_form
 from pwa.web.pages.family_record import (
     MEMBER_FIELDS,
     family_record_page,
@@ -34,17 +35,16 @@ def _member_form(sent: dict[str, str]) -> members.MemberForm:
 
 
 async def add_member(request: Request) -> Response:
-    actor = require_actor(request, *STAFF)
-    family_id = path_uuid(request, "family_id")
-    sent = await form_fields(request, *MEMBER_FIELDS)
-    try:
-        members.add_member(
-            request.state.db, actor=actor, family_id=family_id, form=_member_form(sent)
-        )
-    except Invalid as error:
-        refusal = refusal_of(request, error, "add_member", sent)
-        return family_record_page(request, actor, family_id, refusal=refusal)
-    return redirect(request, family_url(request, family_id, "member_added"))
+    sent = await send_form(
+        request, roles=STAFF, fields=MEMBER_FIELDS, refusals=(Invalid,),
+        change=lambda db, actor, family_id, values: members.add_member(
+            db, actor=actor, family_id=family_id, form=_member_form(values)
+        ),
+    )  # fmt: skip
+    if sent.error is not None:
+        refusal = refusal_of(request, sent.error, "add_member", sent.values)
+        return family_record_page(request, sent.actor, sent.record_id, refusal=refusal)
+    return redirect(request, family_url(request, sent.record_id, "member_added"))
 
 
 # One change of a member: (db, actor, member id, the fields sent) -> the changed member.
@@ -55,17 +55,14 @@ async def _change_member(
     request: Request, *, form: str, fields: tuple[str, ...], change: MemberChange, done: str
 ) -> Response:
     """Change a member from the family's page (the form names the family, to show it again)."""
-    actor = require_actor(request, *STAFF)
-    member_id = path_uuid(request, "member_id")
-    sent = await form_fields(request, *fields, "family_id")
-    try:
-        member = change(request.state.db, actor, member_id, sent)
-    except (Invalid, Conflict) as error:
-        refusal = refusal_of(request, error, f"{form}-{member_id}", sent)
-        return family_record_page(
-            request, actor, family_of_form(sent["family_id"]), refusal=refusal
-        )
-    return redirect(request, family_url(request, member.family_id, done))
+    sent = await send_form(
+        request, roles=STAFF, fields=(*fields, "family_id"), change=change, path_key="member_id"
+    )
+    if sent.error is not None:
+        refusal = refusal_of(request, sent.error, f"{form}-{sent.record_id}", sent.values)
+        family_id = family_of_form(sent.values["family_id"])
+        return family_record_page(request, sent.actor, family_id, refusal=refusal)
+    return redirect(request, family_url(request, sent.changed.family_id, done))
 
 
 async def update_member(request: Request) -> Response:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from sqlmodel import Session
 from starlette.requests import Request
@@ -21,6 +22,7 @@ from pwa.web.auth import require_actor
 from pwa.web.forms import form_fields, path_uuid
 from pwa.web.middleware import KEEP_CHANGES_ON_ERROR
 
+T = TypeVar("T")
 # One change of a family from a form on one of its pages:
 # (db, actor, family id, the fields sent) -> the domain's answer.
 FamilyChange = Callable[[Session, Actor, uuid.UUID, dict[str, str]], object]
@@ -122,27 +124,42 @@ def start_over(request: Request, *, keep_reads: bool = False) -> None:
 
 
 @dataclass(frozen=True)
-class FamilyFormSent:
-    """A form sent from one of a family's pages, and whether the change it asked for was refused."""
+class FormSent(Generic[T]):
+    """A form sent about one record (named in the path), and how the change it asked for went."""
 
     actor: Actor
-    family_id: uuid.UUID
+    record_id: uuid.UUID
     values: dict[str, str]
-    error: Invalid | Conflict | None  # the refusal, for the page to show beside the form
+    answer: T | None  # the domain's answer, when the change was made
+    error: DomainError | None  # the refusal, for the page to show beside the form
+
+    @property
+    def changed(self) -> T:
+        """The domain's answer to a change that was made (ask only when `error` is None)."""
+        if self.answer is None:
+            raise ValueError("the change was refused") from self.error
+        return self.answer
 
 
-async def change_family(
-    request: Request, *, roles: tuple[Role, ...], fields: tuple[str, ...], change: FamilyChange
-) -> FamilyFormSent:
-    """Read the form of a family's page (`/families/{family_id}/…`) and make the change.
+async def send_form(
+    request: Request,
+    *,
+    roles: tuple[Role, ...],
+    fields: tuple[str, ...],
+    change: Callable[[Session, Actor, uuid.UUID, dict[str, str]], T],
+    path_key: str = "family_id",
+    refusals: tuple[type[DomainError], ...] = (Invalid, Conflict),
+) -> FormSent[T]:
+    """Read the form about the record `path_key` names and make the change.
 
-    A refusal is returned, not raised: the page it came from shows it next to the form.
+    A refusal (one of `refusals`) is returned, not raised: the page the form came from shows
+    it next to the form. Any other error is raised, for its own error page.
     """
     actor = require_actor(request, *roles)
-    family_id = path_uuid(request, "family_id")
+    record_id = path_uuid(request, path_key)
     values = await form_fields(request, *fields)
     try:
-        change(request.state.db, actor, family_id, values)
-    except (Invalid, Conflict) as error:
-        return FamilyFormSent(actor, family_id, values, error)
-    return FamilyFormSent(actor, family_id, values, None)
+        answer = change(request.state.db, actor, record_id, values)
+    except refusals as error:
+        return FormSent(actor, record_id, values, None, error)
+    return FormSent(actor, record_id, values, answer, None)
