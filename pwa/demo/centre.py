@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, SQLModel
 
 from pwa.demo import texts as txt
-from pwa.domain.cases.lifecycle import add_months
+from pwa.domain.kernel.dates import add_months
 from pwa.domain.visits.office_hours import is_public_holiday
 from pwa.models import (
     AgreementMethod,

@@ -23,7 +23,8 @@ from pwa.domain.cases.members import MemberForm
 from pwa.domain.centre import homes
 from pwa.domain.kernel import policy
 from pwa.domain.kernel.actors import Actor
-from pwa.domain.kernel.errors import Conflict, DomainError, Invalid, NotFound
+from pwa.domain.kernel.errors import Conflict, DomainError, Invalid
+from pwa.domain.kernel.forms import known_uuid
 from pwa.i18n import local_today
 from pwa.models import CaseStatus, Centre, ConsentForm, Family, Relation, Role
 from pwa.web.auth import require_actor
@@ -154,10 +155,7 @@ def family_page(
 
 def family_of_form(raw: str) -> uuid.UUID:
     """The family whose page a form was on (only to show that page again)."""
-    try:
-        return uuid.UUID(raw.strip())
-    except ValueError:
-        raise NotFound from None
+    return known_uuid(raw)
 
 
 async def show_family(request: Request) -> Response:

@@ -13,7 +13,8 @@ from starlette.routing import Route
 
 from pwa.domain.kernel import policy
 from pwa.domain.kernel.actors import Actor
-from pwa.domain.kernel.errors import Invalid, NotFound
+from pwa.domain.kernel.errors import Invalid
+from pwa.domain.kernel.forms import known_uuid
 from pwa.domain.visits import diary, meetings
 from pwa.i18n import WARSAW, to_local
 from pwa.models import PlaceKind, Role, utcnow
@@ -91,10 +92,7 @@ async def schedule_meeting(request: Request) -> Response:
 
 def _family_of_form(raw: str) -> uuid.UUID:
     """The family whose page the change form was on (only to show that page again)."""
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        raise NotFound from None
+    return known_uuid(raw)
 
 
 async def move_meeting(request: Request) -> Response:

@@ -19,6 +19,7 @@ from starlette.routing import Route
 
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, Invalid
+from pwa.domain.kernel.forms import parse_uuid
 from pwa.domain.plans import agreement as plan_agreement
 from pwa.domain.plans import editing
 from pwa.domain.plans import tasks as plan_tasks
@@ -28,7 +29,6 @@ from pwa.routes.plans import (
     STAFF,
     family_of_plan,
     family_page,
-    form_uuid,
     plan_url,
     refused,
     staff_answer,
@@ -159,7 +159,7 @@ async def edit_goal(request: Request) -> Response:
     except (Invalid, Conflict) as error:
         return refused(
             request, actor, error, block="goal_card", key=key, values=fields,
-            where={"goal_id": goal_id}, plan_id=form_uuid(fields["plan_id"]),
+            where={"goal_id": goal_id}, plan_id=parse_uuid(fields["plan_id"]),
         )  # fmt: skip
     family = family_of_plan(request, actor, goal.plan_id)
     return staff_answer(
@@ -172,7 +172,7 @@ async def remove_goal(request: Request) -> Response:
     actor = require_actor(request, *STAFF)
     goal_id = path_uuid(request, "goal_id")
     fields = await form_fields(request, "plan_id")
-    page_plan = form_uuid(fields["plan_id"])
+    page_plan = parse_uuid(fields["plan_id"])
     try:
         draft = editing.remove_goal(request.state.db, actor=actor, goal_id=goal_id)
     except Conflict as error:
@@ -199,7 +199,7 @@ async def add_task(request: Request) -> Response:
     except (Invalid, Conflict) as error:
         return refused(
             request, actor, error, block="add_task", key=key, values=fields,
-            where={"goal_id": goal_id}, plan_id=form_uuid(fields["plan_id"]),
+            where={"goal_id": goal_id}, plan_id=parse_uuid(fields["plan_id"]),
         )  # fmt: skip
     family = editing.load_task(request.state.db, actor, task.id)[3]
     return staff_answer(
@@ -270,7 +270,7 @@ async def remove_task(request: Request) -> Response:
     # The row goes (an empty swap); the goal's progress changes out of band.
     return staff_answer(
         request, actor, family.id, block="task_removed", anchor=f"goal-{goal.id}",
-        same_page=goal.plan_id == form_uuid(fields["plan_id"]), where={"goal_id": goal.id},
+        same_page=goal.plan_id == parse_uuid(fields["plan_id"]), where={"goal_id": goal.id},
     )  # fmt: skip
 
 

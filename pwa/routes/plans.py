@@ -20,6 +20,7 @@ from pwa.domain.cases import intake, intake_rules
 from pwa.domain.kernel import policy
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, DomainError, Invalid
+from pwa.domain.kernel.forms import parse_uuid
 from pwa.domain.plans import agreement as plan_agreement
 from pwa.domain.plans import editing, views
 from pwa.domain.plans import history as plan_diff
@@ -38,14 +39,6 @@ FAMILY_PAGE = "plans/family.html"
 
 def plan_url(family_id: uuid.UUID, anchor: str = "") -> str:
     return f"/families/{family_id}/plan" + (f"#{anchor}" if anchor else "")
-
-
-def form_uuid(value: str) -> uuid.UUID | None:
-    """An id sent back by one of our forms (None when missing or malformed)."""
-    try:
-        return uuid.UUID(value.strip())
-    except ValueError:
-        return None
 
 
 def family_of_plan(request: Request, actor: Actor, plan_id: uuid.UUID) -> Family:
@@ -318,7 +311,7 @@ async def compare_plans(request: Request) -> Response:
     actor = require_actor(request, *STAFF)
     db = request.state.db
     plan, family = views.get_plan(db, actor=actor, plan_id=path_uuid(request, "plan_id"))
-    other_id = form_uuid(request.query_params.get("with", "")) or plan.based_on_id
+    other_id = parse_uuid(request.query_params.get("with", "")) or plan.based_on_id
     if other_id is None:  # the first version: nothing before it to compare with
         return redirect(request, f"/families/{family.id}/plan/history")
     comparison = plan_diff.compare(db, actor=actor, plan_id=plan.id, other_id=other_id)

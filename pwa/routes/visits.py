@@ -14,7 +14,8 @@ from starlette.routing import Route
 
 from pwa.domain.cases import caseload
 from pwa.domain.kernel.actors import Actor
-from pwa.domain.kernel.errors import Conflict, Forbidden, Invalid, NotFound
+from pwa.domain.kernel.errors import Conflict, Forbidden, Invalid
+from pwa.domain.kernel.forms import known_uuid
 from pwa.domain.plans import views
 from pwa.domain.visits import diary
 from pwa.domain.visits import recording as visits
@@ -303,10 +304,7 @@ def _diary_author(request: Request, actor: Actor) -> uuid.UUID | None:
     raw = request.query_params.get("assistant", "")
     if not raw:
         return actor.id if actor.role is Role.assistant else None
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        raise NotFound from None
+    return known_uuid(raw)
 
 
 async def own_diary(request: Request) -> Response:

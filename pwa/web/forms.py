@@ -6,14 +6,11 @@ import uuid
 
 from starlette.requests import Request
 
-from pwa.domain.kernel.errors import NotFound
+from pwa.domain.kernel.forms import known_uuid
 
 
 def path_uuid(request: Request, name: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(request.path_params[name]))
-    except (KeyError, ValueError):
-        raise NotFound from None
+    return known_uuid(str(request.path_params.get(name, "")))
 
 
 async def form_fields(request: Request, *names: str) -> dict[str, str]:

@@ -11,9 +11,10 @@ from sqlmodel import Session, col, select
 
 from pwa.domain.assessments import situation
 from pwa.domain.cases import intake, record
-from pwa.domain.cases.lifecycle import ConsentGivenForm, add_months
+from pwa.domain.cases.lifecycle import ConsentGivenForm
 from pwa.domain.centre import homes
 from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.dates import add_months
 from pwa.domain.kernel.errors import Conflict, Forbidden, Invalid, NotFound
 from pwa.domain.plans import editing
 from pwa.models import (

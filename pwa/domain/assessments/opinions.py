@@ -20,11 +20,13 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from pwa.domain.assessments import opinion_draft
-from pwa.domain.cases.members import FormErrors, centre_of, local_today, parse_day, staff_family
+from pwa.domain.cases.members import centre_of, staff_family
 from pwa.domain.kernel import audit
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, Invalid, NotFound
+from pwa.domain.kernel.forms import FormErrors, parse_date
 from pwa.i18n import gettext as _
+from pwa.i18n import local_today
 from pwa.models import (
     Assignment,
     CaseStatus,
@@ -92,7 +94,7 @@ def _check_request(
         today=today,
         missing=_("Enter the date of the court's request."),
     )
-    deadline = parse_day(form.deadline)
+    deadline = parse_date(form.deadline)
     if not form.deadline.strip():
         errors["deadline"] = _("Enter the deadline set by the court.")
     elif deadline is None:

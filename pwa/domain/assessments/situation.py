@@ -22,13 +22,14 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from pwa.domain.cases import lifecycle
-from pwa.domain.cases.members import FormErrors, local_today, lock_family, parse_enum, staff_family
+from pwa.domain.cases.members import lock_family, staff_family
 from pwa.domain.centre.homes import AssessmentStatus, assessment_due, assessment_status
 from pwa.domain.kernel import audit
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, Invalid
+from pwa.domain.kernel.forms import FormErrors, parse_enum
 from pwa.domain.plans import views
-from pwa.i18n import format_date, lazy
+from pwa.i18n import format_date, lazy, local_today
 from pwa.i18n import gettext as _
 from pwa.models import (
     Assessment,

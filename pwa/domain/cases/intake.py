@@ -31,17 +31,11 @@ from pwa.domain.cases.intake_rules import (
     team_decisions,
     working_centre,
 )
-from pwa.domain.cases.members import (
-    FormErrors,
-    checked,
-    lock_family,
-    parse_enum,
-    require_coordinator,
-    staff_family,
-)
+from pwa.domain.cases.members import lock_family, require_coordinator, staff_family
 from pwa.domain.kernel import audit
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict
+from pwa.domain.kernel.forms import FormErrors, checked, parse_enum
 from pwa.i18n import format_date, local_today
 from pwa.i18n import gettext as _
 from pwa.models import (

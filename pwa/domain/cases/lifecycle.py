@@ -12,7 +12,6 @@ assistant and the family's consent.
 
 from __future__ import annotations
 
-import calendar
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -21,22 +20,14 @@ from typing import Any
 from sqlmodel import Session
 
 from pwa.domain.cases import caseload, consents
-from pwa.domain.cases.members import (
-    FormErrors,
-    centre_of,
-    local_today,
-    lock_family,
-    parse_day,
-    parse_enum,
-    parse_id,
-    require_coordinator,
-    staff_family,
-)
+from pwa.domain.cases.members import centre_of, lock_family, require_coordinator, staff_family
 from pwa.domain.cases.record import REASON_LIMIT, current_assignment, end_assignment, ensure_room
 from pwa.domain.kernel import audit
 from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.dates import add_months
 from pwa.domain.kernel.errors import Conflict
-from pwa.i18n import format_date
+from pwa.domain.kernel.forms import FormErrors, parse_date, parse_enum, parse_uuid
+from pwa.i18n import format_date, local_today
 from pwa.i18n import gettext as _
 from pwa.models import (
     CaseEvent,
@@ -82,13 +73,6 @@ _AUDIT_ACTIONS = {
 # Reasons that need a word of explanation.
 _EXPLAINED = frozenset({EndReason.consent_withdrawn, EndReason.other})
 MAX_MONITORING_MONTHS = 24
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later (the month's last day when it is shorter: 31.08 → 28.02)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def can_transition(from_status: CaseStatus, to_status: CaseStatus) -> bool:
@@ -163,7 +147,7 @@ class ConsentGivenForm:
 def _consenting_member(
     db: Session, family: Family, raw_id: str, errors: FormErrors
 ) -> FamilyMember | None:
-    member_id = parse_id(raw_id)
+    member_id = parse_uuid(raw_id)
     member = db.get(FamilyMember, member_id) if member_id else None
     if member is None or member.family_id != family.id or not member.in_household:
         errors["member_id"] = _("Choose the member of the family who gave the consent.")
@@ -390,7 +374,7 @@ def _monitoring_until(family: Family, form: MonitoringForm, *, today: date, db: 
     raw = form.until.strip()
     if not raw:
         return add_months(today, centre_of(db, family).monitoring_default_months)
-    until = parse_day(raw)
+    until = parse_date(raw)
     if until is None:
         errors["until"] = _("Enter a date, e.g. 23.11.2026.")
     elif until <= today:

@@ -1,4 +1,4 @@
-"""Family members, and the form reading and access checks shared by the case modules.
+"""Family members, and the access checks shared by the case modules.
 
 Members are added, corrected and marked as no longer living in the household; they are
 never deleted (consents, plans and visits refer to them). `cases` (the referral, the
@@ -7,105 +7,20 @@ assignment) and `lifecycle` (consent and the states of the case) build on the he
 
 from __future__ import annotations
 
-import enum
-import re
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
-from typing import TypeVar
 
 from sqlmodel import Session, select
 
 from pwa.domain.kernel import audit, policy
 from pwa.domain.kernel.actors import Actor
-from pwa.domain.kernel.errors import Conflict, Forbidden, Invalid, NotFound
+from pwa.domain.kernel.errors import Conflict, Forbidden, NotFound
+from pwa.domain.kernel.forms import FormErrors, parse_enum
 from pwa.domain.kernel.policy import Access
 from pwa.i18n import gettext as _
 from pwa.i18n import local_today
 from pwa.models import Centre, Family, FamilyMember, Relation, Role, utcnow
-
-_PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,24}$")
-_CHECKED = {"on", "1", "true", "yes", "tak"}
-_EARLIEST = date(1900, 1, 1)
-E = TypeVar("E", bound=enum.StrEnum)
-
-
-# --- forms: shared by the case modules ------------------------------------------------------
-
-
-class FormErrors(dict[str, str]):
-    """Field errors collected while reading a form; `raise_any` reports them all at once."""
-
-    def text(self, field: str, value: str, *, limit: int, missing: str | None = None) -> str:
-        value = value.strip()
-        if not value and missing is not None:
-            self[field] = missing
-        elif len(value) > limit:
-            self[field] = _("This text is too long (%(limit)s characters at most).", limit=limit)
-        return value
-
-    def day(
-        self, field: str, value: str, *, today: date, missing: str | None = None
-    ) -> date | None:
-        """A past or present date; blank is an error only when `missing` says so."""
-        value = value.strip()
-        if not value:
-            if missing is not None:
-                self[field] = missing
-            return None
-        day = parse_day(value)
-        if day is None or day < _EARLIEST:
-            self[field] = _("Enter a date, e.g. 23.11.2026.")
-            return None
-        if day > today:
-            self[field] = _("This date cannot be in the future.")
-            return None
-        return day
-
-    def phone(self, field: str, value: str) -> str:
-        value = value.strip()
-        if value and (_PHONE.match(value) is None or len(value) > 40):
-            self[field] = _("Enter a phone number, e.g. 600 100 200.")
-        return value
-
-    def raise_any(self) -> None:
-        if self:
-            raise Invalid(_("Please correct the marked fields."), errors=self)
-
-
-def parse_day(value: str) -> date | None:
-    """A date as <input type=date> sends it (2026-11-23), or typed the Polish way (23.11.2026)."""
-    value = value.strip()
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            return date.fromisoformat(value)
-        match = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", value)
-        if match:
-            return date(int(match[3]), int(match[2]), int(match[1]))
-    except ValueError:
-        return None
-    return None
-
-
-def parse_enum(enum_cls: type[E], value: str) -> E | None:
-    """The enum member whose value is `value` (as a select sends it), or None."""
-    try:
-        return enum_cls(value.strip())
-    except ValueError:
-        return None
-
-
-def checked(value: str) -> bool:
-    """A checkbox as a form sends it ("on" when ticked, nothing otherwise)."""
-    return value.strip().lower() in _CHECKED
-
-
-def parse_id(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value.strip())
-    except ValueError:
-        return None
-
 
 # --- access ---------------------------------------------------------------------------------
 

@@ -17,23 +17,19 @@ from sqlmodel import Session, col, select
 
 from pwa.domain.cases import caseload, consents, intake_rules
 from pwa.domain.cases.members import (
-    FormErrors,
     MemberForm,
     MemberValues,
     centre_of,
     check_member,
-    checked,
-    local_today,
     lock_family,
-    parse_id,
     require_coordinator,
     staff_family,
 )
 from pwa.domain.kernel import audit, policy
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, Invalid
-from pwa.domain.kernel.forms import is_email
-from pwa.i18n import format_date
+from pwa.domain.kernel.forms import FormErrors, checked, is_email, parse_uuid
+from pwa.i18n import format_date, local_today
 from pwa.i18n import gettext as _
 from pwa.models import (
     Assignment,
@@ -138,7 +134,7 @@ def _handover_values(
         if handed_over_on is not None:
             errors["handled_by_centre_id"] = _("Choose the organisation that took the work over.")
         return {"handled_by_centre_id": None, "handed_over_on": None}
-    chosen = parse_id(raw)
+    chosen = parse_uuid(raw)
     if chosen not in organisations:
         errors["handled_by_centre_id"] = _("Choose one of the centre's contracted organisations.")
     if handed_over_on is None and "handed_over_on" not in errors:
@@ -447,7 +443,7 @@ def assign_assistant(
             )
         )
     intake_rules.require_take_on(db, family=family)
-    chosen = parse_id(assistant_id)
+    chosen = parse_uuid(assistant_id)
     assistant = db.get(User, chosen) if chosen else None
     if (
         assistant is None

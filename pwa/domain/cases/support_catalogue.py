@@ -17,18 +17,13 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from pwa.domain.cases.members import (
-    FormErrors,
-    local_today,
-    parse_enum,
-    parse_id,
-    require_coordinator,
-    staff_family,
-)
+from pwa.domain.cases.members import require_coordinator, staff_family
 from pwa.domain.kernel import audit
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, Forbidden, NotFound
+from pwa.domain.kernel.forms import FormErrors, parse_enum, parse_uuid
 from pwa.i18n import gettext as _
+from pwa.i18n import local_today
 from pwa.models import (
     CaseStatus,
     Family,
@@ -269,7 +264,7 @@ def record_support_request(
     family = staff_family(db, actor=actor, family_id=family_id)
     _require_catalogue(family)
     errors = FormErrors()
-    service_id = parse_id(form.service_id)
+    service_id = parse_uuid(form.service_id)
     service = db.get(SupportService, service_id) if service_id else None
     if service is None or service.centre_id != family.centre_id or not service.is_active:
         errors["service_id"] = _("Choose an item of the support catalogue.")

@@ -16,9 +16,9 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from pwa.domain.cases import caseload
-from pwa.domain.cases.lifecycle import add_months
 from pwa.domain.kernel import policy
 from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.dates import add_months
 from pwa.domain.kernel.errors import Forbidden, NotFound
 from pwa.domain.visits.office_hours import OfficeHoursOccurrence, next_office_hours
 from pwa.i18n import WARSAW

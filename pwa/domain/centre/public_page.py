@@ -14,10 +14,10 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from pwa.domain.cases.members import FormErrors, checked, parse_id, require_coordinator
+from pwa.domain.cases.members import require_coordinator
 from pwa.domain.kernel import audit
 from pwa.domain.kernel.actors import Actor
-from pwa.domain.kernel.forms import is_email
+from pwa.domain.kernel.forms import FormErrors, checked, is_email, parse_uuid
 from pwa.domain.visits import office_hours
 from pwa.domain.visits.office_hours import OfficeHoursOccurrence
 from pwa.i18n import gettext as _
@@ -57,7 +57,7 @@ def public_centres(db: Session) -> list[Centre]:
 def public_page(db: Session, *, centre_param: str = "", now: datetime | None = None) -> PublicPage:
     """The page of the centre asked for, of the only centre, or the list of centres."""
     centres = public_centres(db)
-    chosen_id = parse_id(centre_param) if centre_param else None
+    chosen_id = parse_uuid(centre_param) if centre_param else None
     centre = db.get(Centre, chosen_id) if chosen_id else None
     if centre is None and len(centres) == 1:
         centre = centres[0]

@@ -1,8 +1,7 @@
 """Meetings with the family: scheduled, moved (the family sees what changed) and cancelled.
 
-Also the small readers of form fields that visits and office hours share: a date as the
-browser's date input sends it (or typed the Polish way), a time as HH:MM, a length in
-minutes, and a place (the family's home, the centre, or another place in words).
+Also the small readers of form fields that visits and office hours share: a time as HH:MM,
+a length in minutes, and a place (the family's home, the centre, or another place in words).
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ from sqlmodel import Session, col, select
 from pwa.domain.kernel import audit, policy
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, Invalid, NotFound
+from pwa.domain.kernel.forms import parse_date
 from pwa.domain.kernel.policy import Access
 from pwa.i18n import WARSAW
 from pwa.i18n import gettext as _
@@ -33,21 +33,9 @@ CANCEL_REASON_MAX = 300
 
 _CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 _MINUTES = re.compile(r"\d{1,5}")
-_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y")  # the date input's ISO value, or typed 23.11.2026
 
 
 # --- reading form fields ------------------------------------------------------------------
-
-
-def parse_date(raw: str) -> date | None:
-    """A date from a form, or None when it is not one."""
-    raw = raw.strip()
-    for pattern in _DATE_FORMATS:
-        try:
-            return datetime.strptime(raw, pattern).date()
-        except ValueError:
-            continue
-    return None
 
 
 def parse_clock(raw: str) -> time | None:

@@ -19,7 +19,9 @@ from pwa.domain.cases import consents
 from pwa.domain.kernel import audit, policy
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, Forbidden, Invalid, NotFound
+from pwa.domain.kernel.forms import parse_date, parse_uuid
 from pwa.domain.kernel.policy import Access
+from pwa.domain.plans import tasks as plan_tasks
 from pwa.domain.visits import meetings
 from pwa.i18n import WARSAW, ngettext
 from pwa.i18n import gettext as _
@@ -105,13 +107,6 @@ class _Fields:
 _SHOWN_TO_FAMILY = ("visit_date", "starts_at", "duration_minutes", "place_kind", "place_text")
 
 
-def parse_uuid(raw: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(raw.strip())
-    except ValueError:
-        return None
-
-
 def _year_before(day: date) -> date:
     try:
         return day.replace(year=day.year - 1)
@@ -120,7 +115,7 @@ def _year_before(day: date) -> date:
 
 
 def _check_date(raw: str, *, now: datetime, errors: dict[str, str]) -> date | None:
-    day = meetings.parse_date(raw)
+    day = parse_date(raw)
     today = now.astimezone(WARSAW).date()
     if day is None:
         errors["visit_date"] = _("Enter a date, e.g. 23.11.2026.")
@@ -298,11 +293,8 @@ def record_visit(
 
     db.add_all(VisitAttendance(visit_id=visit.id, member_id=m) for m in sorted(fields.present))
     for task in tasks:
-        if task.state is TaskState.open:
-            task.state, task.done_at, task.done_by_id = TaskState.done, now, actor.id
-            task.revision += 1
-            db.add(task)
-            audit.record(db, actor=actor, action="task.done", family_id=family.id, obj=task)
+        if task.state is TaskState.open:  # through the plan's compare-and-set: the draft follows
+            plan_tasks.mark_done(db, actor=actor, task_id=task.id, revision=task.revision, now=now)
     meeting = None
     if next_start is not None:
         meeting = meetings.add_meeting(
