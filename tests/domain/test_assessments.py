@@ -10,7 +10,8 @@ from sqlmodel import Session, col, select
 
 from pwa.domain.assessments import situation as assessments
 from pwa.domain.assessments import views
-from pwa.domain.assessments.situation import GoalProgressForm, assessment_due_for
+from pwa.domain.assessments.due import assessment_due_for
+from pwa.domain.assessments.situation import GoalProgressForm
 from pwa.domain.cases import lifecycle
 from pwa.domain.centre.homes import AssessmentStatus
 from pwa.domain.kernel.actors import Actor

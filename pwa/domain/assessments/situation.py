@@ -1,7 +1,7 @@
 """Assessments of the family's situation: initial, periodic (at least every 6 months) and final.
 
 - The periodic assessment is due 6 months after the later of the start of work and the last
-  initial or periodic assessment (`homes.assessment_due`); reopening a case starts the count
+  initial or periodic assessment (`due.assessment_due`); reopening a case starts the count
   again from the new start of work. Only families whose work is under way have one due.
 - An assessment is a structured form: the areas of the family's life, the family's own view,
   progress on each goal of the plan in force (rated 0–4 with a short comment), strengths and
@@ -23,7 +23,6 @@ from sqlmodel import Session, col, select
 
 from pwa.domain.cases import lifecycle
 from pwa.domain.cases.members import lock_family, staff_family
-from pwa.domain.centre.homes import AssessmentStatus, assessment_due, assessment_status
 from pwa.domain.kernel import audit
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, Invalid
@@ -234,47 +233,6 @@ def _save(
         assessed_on=assessed_on,
     )
     return assessment
-
-
-# --- when the next one is due -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AssessmentDue:
-    """When the family's next periodic assessment is due (None unless the work is under way)."""
-
-    due: date | None
-    status: AssessmentStatus | None
-    last: Assessment | None  # the last initial or periodic assessment
-
-    @property
-    def overdue(self) -> bool:
-        return self.status is AssessmentStatus.overdue
-
-    @property
-    def soon(self) -> bool:
-        return self.status is AssessmentStatus.soon
-
-
-def last_assessment(db: Session, *, family_id: uuid.UUID) -> Assessment | None:
-    """The family's last initial or periodic assessment (the final one does not count)."""
-    return db.exec(
-        select(Assessment)
-        .where(
-            Assessment.family_id == family_id,
-            col(Assessment.kind).in_([AssessmentKind.initial, AssessmentKind.periodic]),
-        )
-        .order_by(col(Assessment.assessed_on).desc(), col(Assessment.created_at).desc())
-    ).first()
-
-
-def assessment_due_for(db: Session, *, family: Family, today: date) -> AssessmentDue:
-    """The next periodic assessment of a family the caller may already see (for its page)."""
-    last = last_assessment(db, family_id=family.id)
-    if family.status is not CaseStatus.active:
-        return AssessmentDue(due=None, status=None, last=last)
-    due = assessment_due(family.work_started_on, last.assessed_on if last else None)
-    return AssessmentDue(due=due, status=assessment_status(due, today=today), last=last)
 
 
 # --- writing ------------------------------------------------------------------------------------

@@ -27,8 +27,8 @@ from pwa.domain.cases.data_rights import family_record, rows_where
 from pwa.domain.cases.members import require_coordinator
 from pwa.domain.kernel import audit, policy
 from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.csv import csv_file
 from pwa.domain.kernel.errors import NotFound
-from pwa.domain.reports.periods import csv_file
 from pwa.i18n import format_date
 from pwa.i18n import gettext as _
 from pwa.models import (

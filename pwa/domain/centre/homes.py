@@ -5,7 +5,6 @@ Every list is one query, whatever the number of families (no query per family).
 
 from __future__ import annotations
 
-import enum
 import unicodedata
 import uuid
 from collections.abc import Sequence
@@ -15,6 +14,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from pwa.domain.assessments.due import AssessmentStatus, assessment_due, assessment_status
 from pwa.domain.cases import caseload
 from pwa.domain.kernel import policy
 from pwa.domain.kernel.actors import Actor
@@ -44,41 +44,6 @@ from pwa.models import (
     Visit,
     utcnow,
 )
-
-# --- the periodic assessment ------------------------------------------------------------------
-
-ASSESSMENT_INTERVAL_MONTHS = 6  # at least every 6 months from the start of work
-ASSESSMENT_WARNING_DAYS = 14
-
-
-class AssessmentStatus(enum.StrEnum):
-    """How near the next periodic assessment is."""
-
-    overdue = "overdue"  # past its due date: shown in red
-    soon = "soon"  # due within 14 days: shown in amber
-    ok = "ok"  # later than that
-
-
-def assessment_due(work_started_on: date | None, last_assessment_on: date | None) -> date | None:
-    """6 months after the later of the start of work and the last initial/periodic assessment.
-
-    None while the work has not started (an assessment from before it does not count).
-    """
-    if work_started_on is None:
-        return None
-    start = max(work_started_on, last_assessment_on or work_started_on)
-    return add_months(start, ASSESSMENT_INTERVAL_MONTHS)
-
-
-def assessment_status(due: date | None, *, today: date) -> AssessmentStatus | None:
-    """Overdue after the due date, soon from 14 days before it (the due day included)."""
-    if due is None:
-        return None
-    if due < today:
-        return AssessmentStatus.overdue
-    if due <= today + timedelta(days=ASSESSMENT_WARNING_DAYS):
-        return AssessmentStatus.soon
-    return AssessmentStatus.ok
 
 
 def _last_assessment_on() -> sa.ScalarSelect[date]:

@@ -37,13 +37,13 @@ from sqlmodel import Session, col, select
 
 from pwa.domain.kernel import audit, policy
 from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.csv import csv_file
 from pwa.domain.kernel.errors import Forbidden, NotFound
 from pwa.domain.reports.charts import BarChart, column_chart
 from pwa.domain.reports.monthly import VisitFigures
 from pwa.domain.reports.periods import (
     CaseHistory,
     assignment_days,
-    csv_file,
     hours_text,
     load_histories,
     next_month,

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from pwa.domain.kernel import audit, policy
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, Invalid, NotFound
-from pwa.domain.kernel.forms import parse_date
+from pwa.domain.kernel.forms import parse_date, parse_enum, too_long
 from pwa.domain.kernel.policy import Access
 from pwa.i18n import WARSAW
 from pwa.i18n import gettext as _
@@ -65,9 +65,8 @@ def parse_place(
     The words are kept only for another place: a home or the centre needs none, and the
     family's address must never be copied into a visit or a meeting.
     """
-    try:
-        kind = PlaceKind(kind_raw.strip())
-    except ValueError:
+    kind = parse_enum(PlaceKind, kind_raw)
+    if kind is None:
         errors[kind_field] = _("Choose the place.")
         return None
     text = " ".join(text_raw.split())
@@ -80,10 +79,6 @@ def parse_place(
         errors[text_field] = too_long(PLACE_TEXT_MAX)
         return None
     return kind, text
-
-
-def too_long(limit: int) -> str:
-    return _("This text is too long (%(limit)s characters at most).", limit=limit)
 
 
 def local_start(day: date, clock: time) -> datetime:

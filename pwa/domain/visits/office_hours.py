@@ -18,7 +18,8 @@ from sqlmodel import Session, col, select
 from pwa.domain.kernel import audit
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Forbidden, Invalid, NotFound
-from pwa.domain.visits.meetings import parse_clock, too_long
+from pwa.domain.kernel.forms import too_long
+from pwa.domain.visits.meetings import parse_clock
 from pwa.i18n import WARSAW
 from pwa.i18n import gettext as _
 from pwa.models import OfficeHours, Role

@@ -19,7 +19,7 @@ from pwa.domain.cases import consents
 from pwa.domain.kernel import audit, policy
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, Forbidden, Invalid, NotFound
-from pwa.domain.kernel.forms import parse_date, parse_uuid
+from pwa.domain.kernel.forms import parse_date, parse_enum, parse_uuid, too_long
 from pwa.domain.kernel.policy import Access
 from pwa.domain.plans import tasks as plan_tasks
 from pwa.domain.visits import meetings
@@ -168,15 +168,13 @@ def _check_fields(
     present = _check_members(db, family, form.present_member_ids, errors)
     others = " ".join(form.present_others.split())
     if len(others) > PRESENT_OTHERS_MAX:
-        errors["present_others"] = meetings.too_long(PRESENT_OTHERS_MAX)
-    try:
-        kind: VisitKind | None = VisitKind(form.kind.strip())
-    except ValueError:
-        kind = None
+        errors["present_others"] = too_long(PRESENT_OTHERS_MAX)
+    kind = parse_enum(VisitKind, form.kind)
+    if kind is None:
         errors["kind"] = _("Choose the kind of visit.")
     notes = form.notes.strip()
     if len(notes) > NOTES_MAX:
-        errors["notes"] = meetings.too_long(NOTES_MAX)
+        errors["notes"] = too_long(NOTES_MAX)
     if errors or day is None or clock is None or minutes is None or place is None or kind is None:
         return None
     return _Fields(
