@@ -31,8 +31,8 @@ from pwa.domain.cases.intake_rules import (
     team_decisions,
     working_centre,
 )
-from pwa.domain.cases.members import lock_family, require_coordinator, staff_family
-from pwa.domain.kernel import audit
+from pwa.domain.cases.members import lock_family, staff_family
+from pwa.domain.kernel import audit, policy
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict
 from pwa.domain.kernel.forms import FormErrors, checked, parse_enum
@@ -111,7 +111,7 @@ def record_team_decision(
     now: datetime | None = None,
 ) -> TeamDecision:
     """Record the multiprofessional team's decision about a referred family (coordinators)."""
-    require_coordinator(actor)
+    policy.require_coordinator(actor)
     now = now or utcnow()
     family = lock_family(db, staff_family(db, actor=actor, family_id=family_id))
     if family.status is not CaseStatus.referred:

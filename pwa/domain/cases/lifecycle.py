@@ -20,9 +20,9 @@ from typing import Any
 from sqlmodel import Session
 
 from pwa.domain.cases import caseload, consents
-from pwa.domain.cases.members import centre_of, lock_family, require_coordinator, staff_family
+from pwa.domain.cases.members import centre_of, lock_family, staff_family
 from pwa.domain.cases.record import REASON_LIMIT, current_assignment, end_assignment, ensure_room
-from pwa.domain.kernel import audit
+from pwa.domain.kernel import audit, policy
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.dates import add_months
 from pwa.domain.kernel.errors import Conflict
@@ -467,7 +467,7 @@ def reopen_case(
     now: datetime | None = None,
 ) -> Family:
     """Reopen a closed case (coordinators): it is a referral again, awaiting consent."""
-    require_coordinator(actor)
+    policy.require_coordinator(actor)
     now = now or utcnow()
     family = _locked(db, actor, family_id)
     if family.status is not CaseStatus.closed:

@@ -15,19 +15,14 @@ from sqlmodel import Session, select
 
 from pwa.domain.kernel import audit, policy
 from pwa.domain.kernel.actors import Actor
-from pwa.domain.kernel.errors import Conflict, Forbidden, NotFound
+from pwa.domain.kernel.errors import Conflict, NotFound
 from pwa.domain.kernel.forms import FormErrors, parse_enum
 from pwa.domain.kernel.policy import Access
 from pwa.i18n import gettext as _
 from pwa.i18n import local_today
-from pwa.models import Centre, Family, FamilyMember, Relation, Role, utcnow
+from pwa.models import Centre, Family, FamilyMember, Relation, utcnow
 
 # --- access ---------------------------------------------------------------------------------
-
-
-def require_coordinator(actor: Actor) -> None:
-    if actor.role is not Role.coordinator or not actor.user.is_active:
-        raise Forbidden(_("Only a coordinator can do this."))
 
 
 def staff_family(db: Session, *, actor: Actor, family_id: uuid.UUID) -> Family:

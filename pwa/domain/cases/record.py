@@ -22,7 +22,6 @@ from pwa.domain.cases.members import (
     centre_of,
     check_member,
     lock_family,
-    require_coordinator,
     staff_family,
 )
 from pwa.domain.kernel import audit, policy
@@ -224,7 +223,7 @@ def register_family(
     db: Session, *, actor: Actor, form: ReferralForm, now: datetime | None = None
 ) -> Family:
     """Register a referred family with its members (coordinators only)."""
-    require_coordinator(actor)
+    policy.require_coordinator(actor)
     today = local_today(now or utcnow())
     errors = FormErrors()
     values = _referral_values(form, today=today, errors=errors)
@@ -428,7 +427,7 @@ def assign_assistant(
     now: datetime | None = None,
 ) -> Assignment:
     """Assign (or reassign) the family's assistant, within the limit of 15 families."""
-    require_coordinator(actor)
+    policy.require_coordinator(actor)
     now = now or utcnow()
     family = lock_family(db, staff_family(db, actor=actor, family_id=family_id))
     if family.status is CaseStatus.closed:

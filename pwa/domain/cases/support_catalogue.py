@@ -17,8 +17,8 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from pwa.domain.cases.members import require_coordinator, staff_family
-from pwa.domain.kernel import audit
+from pwa.domain.cases.members import staff_family
+from pwa.domain.kernel import audit, policy
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, Forbidden, NotFound
 from pwa.domain.kernel.forms import FormErrors, parse_enum, parse_uuid
@@ -136,7 +136,7 @@ def _own_service(db: Session, actor: Actor, service_id: uuid.UUID) -> SupportSer
 
 def add_service(db: Session, *, actor: Actor, form: ServiceForm) -> SupportService:
     """Add an item to the centre's catalogue (coordinators)."""
-    require_coordinator(actor)
+    policy.require_coordinator(actor)
     service = SupportService.model_validate({"centre_id": actor.centre_id, **_service_values(form)})
     db.add(service)
     db.flush()
@@ -148,7 +148,7 @@ def update_service(
     db: Session, *, actor: Actor, service_id: uuid.UUID, form: ServiceForm
 ) -> SupportService:
     """Change an item of the centre's catalogue (coordinators)."""
-    require_coordinator(actor)
+    policy.require_coordinator(actor)
     service = _own_service(db, actor, service_id)
     values = _service_values(form)
     changed = sorted(name for name, value in values.items() if getattr(service, name) != value)
@@ -164,7 +164,7 @@ def set_service_active(
     db: Session, *, actor: Actor, service_id: uuid.UUID, active: bool
 ) -> SupportService:
     """Deactivate an item (families no longer see it), or bring it back (coordinators)."""
-    require_coordinator(actor)
+    policy.require_coordinator(actor)
     service = _own_service(db, actor, service_id)
     if service.is_active != active:
         service.is_active = active

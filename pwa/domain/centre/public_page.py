@@ -14,8 +14,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from pwa.domain.cases.members import require_coordinator
-from pwa.domain.kernel import audit
+from pwa.domain.kernel import audit, policy
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.forms import FormErrors, checked, is_email, parse_uuid
 from pwa.domain.visits import office_hours
@@ -140,7 +139,7 @@ def _phones(errors: FormErrors, value: str) -> str:
 
 def update_settings(db: Session, *, actor: Actor, form: CentreSettingsForm) -> Centre:
     """Save the coordinator's own centre's public details, intake setting and rules."""
-    require_coordinator(actor)
+    policy.require_coordinator(actor)
     centre = db.get(Centre, actor.centre_id)
     assert centre is not None  # a foreign key guarantees it
     errors = FormErrors()

@@ -187,8 +187,7 @@ class StaffInvitationForm:
 
 def invite_staff(db: Session, *, actor: Actor, form: StaffInvitationForm) -> IssuedInvitation:
     """A coordinator invites a coordinator or an assistant of the same centre."""
-    if actor.role is not Role.coordinator:
-        raise NotFound
+    policy.require_coordinator(actor)
     errors: dict[str, str] = {}
     if not form.first_name.strip():
         errors["first_name"] = _("Please enter the first name.")

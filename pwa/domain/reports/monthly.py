@@ -40,7 +40,7 @@ from pwa.domain.assessments.due import assessment_due
 from pwa.domain.kernel import audit, policy
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.csv import csv_file
-from pwa.domain.kernel.errors import Forbidden, NotFound
+from pwa.domain.kernel.errors import NotFound
 from pwa.domain.reports.charts import BarChart, bar_chart
 from pwa.domain.reports.periods import (
     DAY,
@@ -135,8 +135,7 @@ def report_assistants(db: Session, *, actor: Actor) -> list[User]:
     """The assistants whose reports `actor` may read: all of the centre, or only herself."""
     if actor.role is Role.assistant:
         return [actor.user]
-    if actor.role is not Role.coordinator:
-        raise Forbidden(_("Reports are for the centre's staff."))
+    policy.require_coordinator(actor)
     return list(
         db.exec(
             select(User)

@@ -15,14 +15,14 @@ from functools import cache
 import holidays
 from sqlmodel import Session, col, select
 
-from pwa.domain.kernel import audit
+from pwa.domain.kernel import audit, policy
 from pwa.domain.kernel.actors import Actor
-from pwa.domain.kernel.errors import Forbidden, Invalid, NotFound
+from pwa.domain.kernel.errors import Invalid, NotFound
 from pwa.domain.kernel.forms import too_long
 from pwa.domain.visits.meetings import parse_clock
 from pwa.i18n import WARSAW
 from pwa.i18n import gettext as _
-from pwa.models import OfficeHours, Role
+from pwa.models import OfficeHours
 
 # How far ahead to look for the next slots (a year is more than any run of holidays).
 SEARCH_HORIZON_DAYS = 370
@@ -152,11 +152,6 @@ def centre_office_hours(db: Session, *, centre_id: uuid.UUID) -> list[OfficeHour
     )
 
 
-def _require_coordinator(actor: Actor) -> None:
-    if actor.role is not Role.coordinator or not actor.user.is_active:
-        raise Forbidden(_("Only a coordinator can change the centre's settings."))
-
-
 def _weekdays(raw: tuple[str, ...], errors: dict[str, str]) -> tuple[int, ...]:
     days: set[int] = set()
     for value in raw:
@@ -208,7 +203,7 @@ def _refuse_overlap(
 
 def add_office_hours(db: Session, *, actor: Actor, form: OfficeHoursForm) -> list[OfficeHours]:
     """New office hours on each chosen weekday (a coordinator of the centre)."""
-    _require_coordinator(actor)
+    policy.require_coordinator(actor)
     checked = _check(form)
     _refuse_overlap(db, centre_id=actor.centre_id, checked=checked)
     slots = [
@@ -231,7 +226,7 @@ def add_office_hours(db: Session, *, actor: Actor, form: OfficeHoursForm) -> lis
 
 
 def _own_slot(db: Session, actor: Actor, slot_id: uuid.UUID) -> OfficeHours:
-    _require_coordinator(actor)
+    policy.require_coordinator(actor)
     slot = db.get(OfficeHours, slot_id)
     if slot is None or slot.centre_id != actor.centre_id:
         raise NotFound
