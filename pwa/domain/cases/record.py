@@ -98,6 +98,18 @@ def contracted_organisations(db: Session, *, centre_id: uuid.UUID) -> list[Centr
     )
 
 
+def may_hand_over(family: Family, *, actor: Actor) -> bool:
+    """Only the referring centre hands a referral over, and only before the work starts."""
+    return actor.centre_id == family.centre_id and family.status is CaseStatus.referred
+
+
+def hand_over_choices(db: Session, *, actor: Actor, family: Family | None = None) -> list[Centre]:
+    """The organisations the actor may hand `family` (or a new referral) over to; often none."""
+    if family is not None and not may_hand_over(family, actor=actor):
+        return []
+    return contracted_organisations(db, centre_id=actor.centre_id)
+
+
 def _intake_values(form: ReferralForm, *, today: date, errors: FormErrors) -> dict[str, object]:
     """The request's fields (all optional; a later date is not before an earlier one)."""
     interview_on = errors.day("interview_on", form.interview_on, today=today)
@@ -287,7 +299,7 @@ def update_referral(
     if not form.referred_on.strip():
         values["referred_on"] = family.referred_on  # blank keeps the date as registered
     values |= _intake_values(form, today=today, errors=errors)
-    if actor.centre_id == family.centre_id and family.status is CaseStatus.referred:
+    if may_hand_over(family, actor=actor):
         values |= _handover_values(db, form, centre_id=family.centre_id, today=today, errors=errors)
         _handover_after_referral(values, errors)
     # Otherwise the hand-over stays as it is: only the referring centre hands a referral over

@@ -23,7 +23,7 @@ from pwa.domain.kernel.csv import csv_file
 from pwa.domain.kernel.errors import Forbidden, NotFound
 from pwa.domain.kernel.policy import Access
 from pwa.domain.visits.meetings import place_words
-from pwa.domain.visits.recording import booked_meeting, edit_deadline
+from pwa.domain.visits.recording import booked_meeting, edit_deadline, may_edit
 from pwa.i18n import gettext as _
 from pwa.i18n import to_local
 from pwa.labels import label
@@ -246,7 +246,7 @@ def visit_detail(db: Session, *, actor: Actor, visit_id: uuid.UUID, now: datetim
         revisions=list(revisions),
         next_meeting=booked_meeting(db, visit),
         editable_until=until,
-        may_edit=visit.author_id == actor.id and now <= until,
+        may_edit=may_edit(db, visit=visit, actor=actor, now=now),
     )
 
 

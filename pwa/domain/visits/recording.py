@@ -317,12 +317,35 @@ def _present_ids(db: Session, visit_id: uuid.UUID) -> set[uuid.UUID]:
     )
 
 
-def edit_deadline(db: Session, visit: Visit) -> datetime:
-    """Until when the author may change the visit (the centre's window from recording)."""
+def _edit_window_hours(db: Session, visit: Visit) -> int:
     family = db.get(Family, visit.family_id)
     centre = db.get(Centre, family.centre_id) if family else None
-    hours = centre.visit_edit_window_hours if centre else 0
-    return visit.created_at + timedelta(hours=hours)
+    return centre.visit_edit_window_hours if centre else 0
+
+
+def edit_deadline(db: Session, visit: Visit) -> datetime:
+    """Until when the author may change the visit (the centre's window from recording)."""
+    return visit.created_at + timedelta(hours=_edit_window_hours(db, visit))
+
+
+def may_edit(db: Session, *, visit: Visit, actor: Actor, now: datetime) -> bool:
+    """Only its author changes a visit, and only within the centre's window."""
+    return visit.author_id == actor.id and now <= edit_deadline(db, visit)
+
+
+def require_editable(db: Session, *, visit: Visit, actor: Actor, now: datetime) -> None:
+    """`may_edit`, or the refusal that says why not."""
+    if visit.author_id != actor.id:
+        raise Forbidden(_("Only the person who recorded a visit can change it."))
+    if now > edit_deadline(db, visit):
+        hours = _edit_window_hours(db, visit)
+        raise Conflict(
+            ngettext(
+                "A visit can be changed only within %(num)s hour of recording it.",
+                "A visit can be changed only within %(num)s hours of recording it.",
+                hours,
+            )
+        )
 
 
 def edit_visit(
@@ -333,18 +356,7 @@ def edit_visit(
     if visit is None:
         raise NotFound
     family = policy.get_family(db, actor=actor, family_id=visit.family_id, need=Access.full)
-    if visit.author_id != actor.id:
-        raise Forbidden(_("Only the person who recorded a visit can change it."))
-    if now > edit_deadline(db, visit):
-        centre = db.get(Centre, family.centre_id)
-        hours = centre.visit_edit_window_hours if centre else 0
-        raise Conflict(
-            ngettext(
-                "A visit can be changed only within %(num)s hour of recording it.",
-                "A visit can be changed only within %(num)s hours of recording it.",
-                hours,
-            )
-        )
+    require_editable(db, visit=visit, actor=actor, now=now)
     errors: dict[str, str] = {}
     fields = _check_fields(db, family=family, form=form, now=now, errors=errors)
     if errors or fields is None:
