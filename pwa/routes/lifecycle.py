@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pwa.domain.cases import lifecycle
+from pwa.domain.cases import closing, lifecycle
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, Invalid
 from pwa.models import Role
@@ -89,8 +89,8 @@ async def end_work(request: Request) -> Response:
 async def start_monitoring(request: Request) -> Response:
     return await _change(
         request, form="monitoring", fields=("until",), done="monitoring",
-        change=lambda db, actor, family_id, sent: lifecycle.start_monitoring(
-            db, actor=actor, family_id=family_id, form=lifecycle.MonitoringForm(**sent)
+        change=lambda db, actor, family_id, sent: closing.start_monitoring(
+            db, actor=actor, family_id=family_id, form=closing.MonitoringForm(**sent)
         ),
     )  # fmt: skip
 
@@ -98,8 +98,8 @@ async def start_monitoring(request: Request) -> Response:
 async def close_case(request: Request) -> Response:
     return await _change(
         request, form="close", fields=("reason",), done="closed",
-        change=lambda db, actor, family_id, sent: lifecycle.close_case(
-            db, actor=actor, family_id=family_id, form=lifecycle.ReasonForm(**sent)
+        change=lambda db, actor, family_id, sent: closing.close_case(
+            db, actor=actor, family_id=family_id, form=closing.ReasonForm(**sent)
         ),
     )  # fmt: skip
 
@@ -107,8 +107,8 @@ async def close_case(request: Request) -> Response:
 async def reopen_case(request: Request) -> Response:
     return await _change(
         request, form="reopen", fields=("reason",), done="reopened", roles=(Role.coordinator,),
-        change=lambda db, actor, family_id, sent: lifecycle.reopen_case(
-            db, actor=actor, family_id=family_id, form=lifecycle.ReasonForm(**sent)
+        change=lambda db, actor, family_id, sent: closing.reopen_case(
+            db, actor=actor, family_id=family_id, form=closing.ReasonForm(**sent)
         ),
     )  # fmt: skip
 
