@@ -1,4 +1,4 @@
-"""The demo centre: OPS Bystrzyca Kłodzka with its staff, 37 families and half a year of work.
+"""The demo centre: OPS Bystrzyca Kłodzka with its staff, 38 families and half a year of work.
 
 Deterministic: every id is a uuid5 name in DEMO_NAMESPACE, every random choice comes from one
 generator seeded with 2026, and every date and timestamp is counted from `today`; two loads

@@ -22,7 +22,6 @@ from webauthn import (
     verify_registration_response,
 )
 from webauthn.helpers import parse_client_data_json
-from webauthn.helpers.base64url_to_bytes import base64url_to_bytes
 from webauthn.helpers.exceptions import WebAuthnException
 from webauthn.helpers.parse_authentication_credential_json import (
     parse_authentication_credential_json,
@@ -347,8 +346,3 @@ def revoke_all(db: Session, *, user: User, now: datetime | None = None) -> int:
         .values(revoked_at=now or utcnow())
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
-
-
-def credential_id_bytes(value: str) -> bytes:
-    """base64url text (as the browser sends ids) to bytes."""
-    return base64url_to_bytes(value)

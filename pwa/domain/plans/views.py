@@ -174,13 +174,6 @@ def staff_plan(db: Session, *, actor: Actor, family_id: uuid.UUID) -> StaffPlanV
     )
 
 
-def plan_version(db: Session, *, actor: Actor, plan_id: uuid.UUID) -> PlanContents:
-    """Any version of a plan, for staff (e.g. opened from the history)."""
-    plan, family = get_plan(db, actor=actor, plan_id=plan_id, need=Access.full)
-    audit.record(db, actor=actor, action="plan.read", family_id=family.id, obj=plan)
-    return contents(db, plan=plan)
-
-
 # --- what is shared with the family: its page and the printout ---------------------------
 
 
