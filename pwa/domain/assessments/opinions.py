@@ -272,10 +272,7 @@ def request_opinion(
         ),
         created_at=now,
     )
-    db.add(opinion)
-    db.flush()
-    audit.record(db, actor=actor, action="opinion.create", family_id=family.id, obj=opinion)
-    return opinion
+    return audit.save(db, opinion, actor=actor, action="opinion.create", family_id=family.id)
 
 
 def _locked(db: Session, opinion: CourtOpinion) -> CourtOpinion:
@@ -313,10 +310,7 @@ def edit_draft(
     opinion.court, opinion.case_reference = request.court, request.case_reference
     opinion.requested_on, opinion.deadline = request.requested_on, request.deadline
     opinion.body = body
-    db.add(opinion)
-    db.flush()
-    audit.record(db, actor=actor, action="opinion.update", family_id=family.id, obj=opinion)
-    return opinion
+    return audit.save(db, opinion, actor=actor, action="opinion.update", family_id=family.id)
 
 
 def finalise(
@@ -389,14 +383,11 @@ def supersede(
         supersedes_id=opinion.id,
         created_at=now,
     )
-    db.add(draft)
-    db.flush()
-    audit.record(
+    return audit.save(
         db,
+        draft,
         actor=actor,
         action="opinion.supersede",
         family_id=family.id,
-        obj=draft,
         supersedes=opinion.id,
     )
-    return draft

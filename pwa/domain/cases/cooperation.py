@@ -135,12 +135,9 @@ def record_contact(
         outcome=outcome,
         created_at=now,
     )
-    db.add(contact)
-    db.flush()
-    audit.record(
-        db, actor=actor, action="contact.create", family_id=family.id, obj=contact, kind=kind
+    return audit.save(
+        db, contact, actor=actor, action="contact.create", family_id=family.id, kind=kind
     )
-    return contact
 
 
 def contacts_between(

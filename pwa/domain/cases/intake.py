@@ -159,13 +159,9 @@ def record_team_decision(
         recorded_by_id=actor.id,
         created_at=now,
     )
-    db.add(row)
-    db.flush()
-    audit.record(
-        db, actor=actor, action="team_decision.create", family_id=family.id, obj=row,
-        decision=decision,
-    )  # fmt: skip
-    return row
+    return audit.save(
+        db, row, actor=actor, action="team_decision.create", family_id=family.id, decision=decision
+    )
 
 
 # --- the first contact ---------------------------------------------------------------------------
@@ -225,10 +221,7 @@ def record_first_contact(
         recorded_by_id=actor.id,
         created_at=now,
     )
-    db.add(contact)
-    db.flush()
-    audit.record(db, actor=actor, action="first_contact.create", family_id=family.id, obj=contact)
-    return contact
+    return audit.save(db, contact, actor=actor, action="first_contact.create", family_id=family.id)
 
 
 def first_contacts(db: Session, *, family_id: uuid.UUID) -> Sequence[FirstContact]:

@@ -204,9 +204,7 @@ def record_consent(
         recorded_by_id=actor.id,
         created_at=now,
     )
-    db.add(consent)
-    db.flush()
-    audit.record(db, actor=actor, action="consent.create", family_id=family.id, obj=consent)
+    audit.save(db, consent, actor=actor, action="consent.create", family_id=family.id)
     if family.status is CaseStatus.referred:
         family.work_started_on = given_on
         transition(
@@ -257,9 +255,7 @@ def withdraw_consent(
     if not errors:
         _withdraw(consent, on=on, reason=reason, errors=errors)
     errors.raise_any()
-    db.add(consent)
-    db.flush()
-    audit.record(db, actor=actor, action="consent.withdraw", family_id=family.id, obj=consent)
+    audit.save(db, consent, actor=actor, action="consent.withdraw", family_id=family.id)
     if family.status is CaseStatus.active:
         _end(db, actor=actor, family=family, reason=EndReason.consent_withdrawn, on=on,
              detail=reason, now=now)  # fmt: skip

@@ -121,10 +121,7 @@ def add_member(
     family = staff_family(db, actor=actor, family_id=family_id)
     values = _values(form, today=local_today(now or utcnow()))
     member = FamilyMember(family_id=family.id, **asdict(values))
-    db.add(member)
-    db.flush()
-    audit.record(db, actor=actor, action="member.create", family_id=family.id, obj=member)
-    return member
+    return audit.save(db, member, actor=actor, action="member.create", family_id=family.id)
 
 
 def update_member(
@@ -141,12 +138,9 @@ def update_member(
     changed = sorted(field for field, value in values.items() if getattr(member, field) != value)
     for field in changed:
         setattr(member, field, values[field])
-    db.add(member)
-    db.flush()
-    audit.record(
-        db, actor=actor, action="member.update", family_id=family.id, obj=member, fields=changed
+    return audit.save(
+        db, member, actor=actor, action="member.update", family_id=family.id, fields=changed
     )
-    return member
 
 
 def mark_left_household(
@@ -169,12 +163,9 @@ def mark_left_household(
     errors.raise_any()
     member.in_household = False
     member.left_household_on = day
-    db.add(member)
-    db.flush()
-    audit.record(
-        db, actor=actor, action="member.leave", family_id=family.id, obj=member, left_on=day
+    return audit.save(
+        db, member, actor=actor, action="member.leave", family_id=family.id, left_on=day
     )
-    return member
 
 
 def mark_back_in_household(db: Session, *, actor: Actor, member_id: uuid.UUID) -> FamilyMember:
@@ -184,7 +175,4 @@ def mark_back_in_household(db: Session, *, actor: Actor, member_id: uuid.UUID) -
         return member
     member.in_household = True
     member.left_household_on = None
-    db.add(member)
-    db.flush()
-    audit.record(db, actor=actor, action="member.return", family_id=family.id, obj=member)
-    return member
+    return audit.save(db, member, actor=actor, action="member.return", family_id=family.id)

@@ -476,18 +476,15 @@ def assign_assistant(
     assignment = Assignment(
         family_id=family.id, assistant_id=assistant.id, assigned_by_id=actor.id, started_at=now
     )
-    db.add(assignment)
-    db.flush()
-    audit.record(
+    return audit.save(
         db,
+        assignment,
         actor=actor,
         action="family.assign",
         family_id=family.id,
-        obj=assignment,
         assistant_id=assistant.id,
         previous_assistant_id=previous.assistant_id if previous else None,
     )
-    return assignment
 
 
 def end_assignment(db: Session, *, family: Family, now: datetime) -> Assignment | None:

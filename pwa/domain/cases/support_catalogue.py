@@ -138,10 +138,7 @@ def add_service(db: Session, *, actor: Actor, form: ServiceForm) -> SupportServi
     """Add an item to the centre's catalogue (coordinators)."""
     policy.require_coordinator(actor)
     service = SupportService.model_validate({"centre_id": actor.centre_id, **_service_values(form)})
-    db.add(service)
-    db.flush()
-    audit.record(db, actor=actor, action="support_service.create", obj=service)
-    return service
+    return audit.save(db, service, actor=actor, action="support_service.create")
 
 
 def update_service(
@@ -154,10 +151,7 @@ def update_service(
     changed = sorted(name for name, value in values.items() if getattr(service, name) != value)
     for name in changed:
         setattr(service, name, values[name])
-    db.add(service)
-    db.flush()
-    audit.record(db, actor=actor, action="support_service.update", obj=service, fields=changed)
-    return service
+    return audit.save(db, service, actor=actor, action="support_service.update", fields=changed)
 
 
 def set_service_active(
@@ -284,10 +278,9 @@ def record_support_request(
         outcome=outcome,
         recorded_by_id=actor.id,
     )
-    db.add(request)
-    db.flush()
-    audit.record(db, actor=actor, action="support_request.create", family_id=family.id, obj=request)
-    return request
+    return audit.save(
+        db, request, actor=actor, action="support_request.create", family_id=family.id
+    )
 
 
 def record_outcome(
@@ -304,7 +297,6 @@ def record_outcome(
     )
     errors.raise_any()
     request.outcome = text
-    db.add(request)
-    db.flush()
-    audit.record(db, actor=actor, action="support_request.update", family_id=family.id, obj=request)
-    return request
+    return audit.save(
+        db, request, actor=actor, action="support_request.update", family_id=family.id
+    )

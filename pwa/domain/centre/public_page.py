@@ -178,7 +178,4 @@ def update_settings(db: Session, *, actor: Actor, form: CentreSettingsForm) -> C
     changed = sorted(name for name, value in values.items() if getattr(centre, name) != value)
     for name in changed:
         setattr(centre, name, values[name])
-    db.add(centre)
-    db.flush()
-    audit.record(db, actor=actor, action="centre.update", obj=centre, fields=changed)
-    return centre
+    return audit.save(db, centre, actor=actor, action="centre.update", fields=changed)

@@ -257,10 +257,7 @@ def register_for_account(
         raise Refused(_("This sign-in attempt is unknown. Please start again."))
     passkey.user_id = user.id
     passkey.label = label[:120] or _("Passkey added on %(date)s", date=format_date(now))
-    db.add(passkey)
-    db.flush()
-    audit.record(db, actor=actor, action="passkey.add", obj=passkey)
-    return passkey
+    return audit.save(db, passkey, actor=actor, action="passkey.add")
 
 
 def authentication_options(db: Session, *, rp: RelyingParty, now: datetime | None = None) -> str:

@@ -91,10 +91,7 @@ def record_consultation(
     draft = draft_to_change(db, actor=actor, plan=plan, family=family, now=now)
     draft.consulted_on, draft.consulted_with = consulted_on, consulted_with
     draft.consultation_remarks = remarks
-    db.add(draft)
-    db.flush()
-    audit.record(db, actor=actor, action="plan.consultation", family_id=family.id, obj=draft)
-    return draft
+    return audit.save(db, draft, actor=actor, action="plan.consultation", family_id=family.id)
 
 
 def record_foster_coordination(
@@ -132,10 +129,7 @@ def record_foster_coordination(
     draft.foster_coordination_with = coordinator
     draft.foster_coordination_reference = reference
     draft.foster_coordination_on = coordinated_on
-    db.add(draft)
-    db.flush()
-    audit.record(db, actor=actor, action="plan.coordination", family_id=family.id, obj=draft)
-    return draft
+    return audit.save(db, draft, actor=actor, action="plan.coordination", family_id=family.id)
 
 
 # --- agreement ---------------------------------------------------------------------------
@@ -237,15 +231,12 @@ def _agree(
     draft.status = PlanStatus.agreed
     for name, value in agreement.items():
         setattr(draft, name, value)
-    db.add(draft)
-    db.flush()
-    audit.record(
+    return audit.save(
         db,
+        draft,
         actor=actor,
         action="plan.agree",
         family_id=family.id,
-        obj=draft,
         version=draft.version,
         method=draft.agreement_method,
     )
-    return draft

@@ -303,10 +303,7 @@ def add_goal(
     draft = draft_to_change(db, actor=actor, plan=plan, family=family, now=now)
     last = db.exec(select(sa.func.max(Goal.position)).where(Goal.plan_id == draft.id)).one()
     goal = Goal(plan_id=draft.id, position=(last or 0) + 1, **values)  # type: ignore[arg-type]
-    db.add(goal)
-    db.flush()
-    audit.record(db, actor=actor, action="goal.create", family_id=family.id, obj=goal)
-    return goal
+    return audit.save(db, goal, actor=actor, action="goal.create", family_id=family.id)
 
 
 def edit_goal(
@@ -319,10 +316,7 @@ def edit_goal(
     goal = _goal_in(db, draft, goal)
     for name, value in values.items():
         setattr(goal, name, value)
-    db.add(goal)
-    db.flush()
-    audit.record(db, actor=actor, action="goal.update", family_id=family.id, obj=goal)
-    return goal
+    return audit.save(db, goal, actor=actor, action="goal.update", family_id=family.id)
 
 
 def remove_goal(
@@ -353,10 +347,7 @@ def add_task(
     goal = _goal_in(db, draft_to_change(db, actor=actor, plan=plan, family=family, now=now), goal)
     last = db.exec(select(sa.func.max(Task.position)).where(Task.goal_id == goal.id)).one()
     task = Task(goal_id=goal.id, position=(last or 0) + 1, **values)  # type: ignore[arg-type]
-    db.add(task)
-    db.flush()
-    audit.record(db, actor=actor, action="task.create", family_id=family.id, obj=task)
-    return task
+    return audit.save(db, task, actor=actor, action="task.create", family_id=family.id)
 
 
 def edit_task(

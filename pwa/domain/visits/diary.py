@@ -332,8 +332,6 @@ def confirm_visit(db: Session, *, actor: Actor, visit_id: uuid.UUID, now: dateti
         raise NotFound
     if visit.confirmed_at is None:
         visit.confirmed_at, visit.confirmed_by_id = now, actor.id
-        db.add(visit)
-        db.flush()
-        audit.record(db, actor=actor, action="visit.confirm", family_id=family.id, obj=visit)
+        audit.save(db, visit, actor=actor, action="visit.confirm", family_id=family.id)
     names = _names(db, [visit.author_id, visit.confirmed_by_id])
     return _family_visit(visit, db.get(Centre, family.centre_id), names)

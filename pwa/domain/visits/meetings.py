@@ -160,10 +160,7 @@ def add_meeting(
         created_from_visit_id=created_from_visit_id,
         created_at=now,
     )
-    db.add(meeting)
-    db.flush()
-    audit.record(db, actor=actor, action="meeting.create", family_id=family.id, obj=meeting)
-    return meeting
+    return audit.save(db, meeting, actor=actor, action="meeting.create", family_id=family.id)
 
 
 def schedule_meeting(
@@ -227,13 +224,15 @@ def move_meeting(
     meeting.previous_starts_at = previous
     meeting.starts_at = starts
     meeting.updated_at = now
-    db.add(meeting)
-    db.flush()
-    audit.record(
-        db, actor=actor, action="meeting.move", family_id=meeting.family_id, obj=meeting,
-        previous_starts_at=previous.isoformat(), starts_at=starts.isoformat(),
-    )  # fmt: skip
-    return meeting
+    return audit.save(
+        db,
+        meeting,
+        actor=actor,
+        action="meeting.move",
+        family_id=meeting.family_id,
+        previous_starts_at=previous.isoformat(),
+        starts_at=starts.isoformat(),
+    )
 
 
 def cancel_meeting(
@@ -254,13 +253,14 @@ def cancel_meeting(
     meeting.status = MeetingStatus.cancelled
     meeting.cancel_reason = reason
     meeting.updated_at = now
-    db.add(meeting)
-    db.flush()
-    audit.record(
-        db, actor=actor, action="meeting.cancel", family_id=meeting.family_id, obj=meeting,
+    return audit.save(
+        db,
+        meeting,
+        actor=actor,
+        action="meeting.cancel",
+        family_id=meeting.family_id,
         reason=reason,
-    )  # fmt: skip
-    return meeting
+    )
 
 
 # --- reading ------------------------------------------------------------------------------

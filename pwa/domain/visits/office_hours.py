@@ -250,10 +250,7 @@ def change_office_hours(
         checked.ends_at,
     )
     slot.place, slot.phone, slot.email = checked.place, checked.phone, checked.email
-    db.add(slot)
-    db.flush()
-    audit.record(db, actor=actor, action="office_hours.update", obj=slot, previous=previous)
-    return slot
+    return audit.save(db, slot, actor=actor, action="office_hours.update", previous=previous)
 
 
 def remove_office_hours(db: Session, *, actor: Actor, slot_id: uuid.UUID) -> None:

@@ -395,12 +395,13 @@ def edit_visit(
     if reconfirm:
         visit.confirmed_at, visit.confirmed_by_id = None, None
     visit.updated_at = now
-    db.add(visit)
-    db.flush()
-    audit.record(
-        db, actor=actor, action="visit.update", family_id=family.id, obj=visit,
+    return audit.save(
+        db,
+        visit,
+        actor=actor,
+        action="visit.update",
+        family_id=family.id,
         changed=sorted([*previous, *(["present"] if present != fields.present else [])]),
         previous={k: str(v) for k, v in previous.items() if k != "notes"},
         confirmation_cleared=reconfirm,
-    )  # fmt: skip
-    return visit
+    )
