@@ -27,7 +27,7 @@ from pwa.domain.cases.members import (
 from pwa.domain.kernel import audit, policy
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, Invalid
-from pwa.domain.kernel.forms import FormErrors, checked, is_email, parse_uuid
+from pwa.domain.kernel.forms import FormErrors, checked, parse_uuid
 from pwa.i18n import format_date, local_today
 from pwa.i18n import gettext as _
 from pwa.models import (
@@ -185,7 +185,7 @@ def _referral_values(form: ReferralForm, *, today: date, errors: FormErrors) -> 
             missing=_("Enter the social worker's name."),
         ),
         "social_worker_phone": errors.phone("social_worker_phone", form.social_worker_phone),
-        "social_worker_email": form.social_worker_email.strip(),
+        "social_worker_email": errors.email("social_worker_email", form.social_worker_email),
         "referred_on": errors.day("referred_on", form.referred_on, today=today) or today,
         "za_zyciem": checked(form.za_zyciem),
         "foster_care": foster_care,
@@ -196,9 +196,6 @@ def _referral_values(form: ReferralForm, *, today: date, errors: FormErrors) -> 
             missing=coordinator_missing if foster_care else None,
         ),
     }
-    email = str(values["social_worker_email"])
-    if email and not is_email(email):
-        errors["social_worker_email"] = _("This does not look like an e-mail address.")
     return values
 
 

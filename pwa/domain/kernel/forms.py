@@ -123,6 +123,13 @@ class FormErrors(dict[str, str]):
             self[field] = _("Enter a phone number, e.g. 600 100 200.")
         return value
 
+    def email(self, field: str, value: str) -> str:
+        """An e-mail address, or blank."""
+        value = value.strip()
+        if value and not is_email(value):
+            self[field] = _("This does not look like an e-mail address.")
+        return value
+
     def raise_any(self) -> None:
         if self:
             raise Invalid(_("Please correct the marked fields."), errors=self)

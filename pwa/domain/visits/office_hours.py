@@ -5,7 +5,6 @@ A coordinator sets them in the centre's settings (day(s), hours, place, phone, e
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from sqlmodel import Session, col, select
 from pwa.domain.kernel import audit, policy
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Invalid, NotFound
-from pwa.domain.kernel.forms import too_long
+from pwa.domain.kernel.forms import FormErrors
 from pwa.domain.visits.meetings import parse_clock
 from pwa.i18n import WARSAW
 from pwa.i18n import gettext as _
@@ -114,9 +113,6 @@ def holidays_without_office_hours(
 # --- the centre's settings: office hours, edited by a coordinator ----------------------------
 
 PLACE_MAX = 200
-PHONE_MAX = 40
-EMAIL_MAX = 120
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 @dataclass(frozen=True)
@@ -166,7 +162,7 @@ def _weekdays(raw: tuple[str, ...], errors: dict[str, str]) -> tuple[int, ...]:
 
 
 def _check(form: OfficeHoursForm) -> _Checked:
-    errors: dict[str, str] = {}
+    errors = FormErrors()
     weekdays = _weekdays(form.weekdays, errors)
     starts, ends = parse_clock(form.starts_at), parse_clock(form.ends_at)
     if starts is None:
@@ -175,18 +171,14 @@ def _check(form: OfficeHoursForm) -> _Checked:
         errors["ends_at"] = _("Enter the time as HH:MM, e.g. 09:30.")
     elif starts is not None and starts >= ends:
         errors["ends_at"] = _("Office hours must end after they start.")
-    place, phone, email = (" ".join(v.split()) for v in (form.place, form.phone, form.email))
-    if not place:
-        errors["place"] = _("Enter where the office hours are held.")
-    for field, value, limit in (
-        ("place", place, PLACE_MAX), ("phone", phone, PHONE_MAX), ("email", email, EMAIL_MAX)
-    ):  # fmt: skip
-        if len(value) > limit:
-            errors[field] = too_long(limit)
-    if email and "email" not in errors and not _EMAIL.fullmatch(email):
-        errors["email"] = _("Enter an e-mail address, e.g. ops@example.pl.")
-    if errors or starts is None or ends is None:
-        raise Invalid(_("Please correct the marked fields."), errors=errors)
+    place = errors.text(
+        "place", " ".join(form.place.split()), limit=PLACE_MAX,
+        missing=_("Enter where the office hours are held."),
+    )  # fmt: skip
+    phone = errors.phone("phone", " ".join(form.phone.split()))
+    email = errors.email("email", form.email)
+    errors.raise_any()
+    assert starts is not None and ends is not None  # no errors means both were read
     return _Checked(weekdays, starts, ends, place, phone, email)
 
 
