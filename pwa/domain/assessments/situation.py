@@ -261,7 +261,7 @@ def record_assessment(
     now = now or utcnow()
     if kind is AssessmentKind.final:
         raise Conflict(_("The final assessment is written when the work with the family ends."))
-    family = lock_family(db, staff_family(db, actor=actor, family_id=family_id))
+    family = lock_family(db, actor=actor, family_id=family_id)
     require_work_under_way(family)
     errors = FormErrors()
     assessed_on = _assessed_on(form, family, today=local_today(now), errors=errors)

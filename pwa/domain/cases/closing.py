@@ -11,8 +11,8 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from pwa.domain.cases.lifecycle import locked_case, transition
-from pwa.domain.cases.members import centre_of
+from pwa.domain.cases.lifecycle import transition
+from pwa.domain.cases.members import centre_of, lock_family
 from pwa.domain.cases.record import REASON_LIMIT, end_assignment
 from pwa.domain.kernel import audit, policy
 from pwa.domain.kernel.actors import Actor
@@ -60,7 +60,7 @@ def start_monitoring(
 ) -> Family:
     """Monitor the family after the end of the work, until a date."""
     now = now or utcnow()
-    family = locked_case(db, actor, family_id)
+    family = lock_family(db, actor=actor, family_id=family_id)
     if family.status is CaseStatus.monitoring:
         raise Conflict(_("The family is already being monitored."))
     if family.status is not CaseStatus.ended:
@@ -102,7 +102,7 @@ def close_case(
 ) -> Family:
     """Close the case after the work (and any monitoring); the assignment ends with it."""
     now = now or utcnow()
-    family = locked_case(db, actor, family_id)
+    family = lock_family(db, actor=actor, family_id=family_id)
     if family.status is CaseStatus.closed:
         raise Conflict(_("The case is already closed."))
     if family.status not in (CaseStatus.ended, CaseStatus.monitoring):
@@ -133,7 +133,7 @@ def reopen_case(
     """Reopen a closed case (coordinators): it is a referral again, awaiting consent."""
     policy.require_coordinator(actor)
     now = now or utcnow()
-    family = locked_case(db, actor, family_id)
+    family = lock_family(db, actor=actor, family_id=family_id)
     if family.status is not CaseStatus.closed:
         raise Conflict(_("Only a closed case can be reopened."))
     reason = _reason(form)

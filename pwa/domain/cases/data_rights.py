@@ -310,7 +310,7 @@ def anonymise_family(
 ) -> Family:
     """Remove the personal data of a closed case past retention, keeping its counts (audited)."""
     policy.require_coordinator(actor)
-    family = lock_family(db, policy.get_family(db, actor=actor, family_id=family_id))
+    family = lock_family(db, actor=actor, family_id=family_id)
     centre = db.get(Centre, family.centre_id)
     if centre is None:  # pragma: no cover - a foreign key guarantees it
         raise NotFound

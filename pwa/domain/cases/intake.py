@@ -113,7 +113,7 @@ def record_team_decision(
     """Record the multiprofessional team's decision about a referred family (coordinators)."""
     policy.require_coordinator(actor)
     now = now or utcnow()
-    family = lock_family(db, staff_family(db, actor=actor, family_id=family_id))
+    family = lock_family(db, actor=actor, family_id=family_id)
     if family.status is not CaseStatus.referred:
         raise Conflict(
             _("The team decides before the work starts: this family's case is not a referral.")
@@ -186,7 +186,7 @@ def record_first_contact(
 ) -> FirstContact:
     """Record a first meeting with a referred family (its assistant or a coordinator)."""
     now = now or utcnow()
-    family = lock_family(db, staff_family(db, actor=actor, family_id=family_id))
+    family = lock_family(db, actor=actor, family_id=family_id)
     if family.status is not CaseStatus.referred:
         raise Conflict(
             _(

@@ -23,7 +23,7 @@ from typing import Any
 from sqlmodel import Session
 
 from pwa.domain.cases import caseload, consents
-from pwa.domain.cases.members import centre_of, lock_family, staff_family
+from pwa.domain.cases.members import centre_of, lock_family
 from pwa.domain.cases.record import REASON_LIMIT, current_assignment, ensure_room
 from pwa.domain.kernel import audit
 from pwa.domain.kernel.actors import Actor
@@ -130,11 +130,6 @@ def transition(
     return event
 
 
-def locked_case(db: Session, actor: Actor, family_id: uuid.UUID) -> Family:
-    """The staff's family, its row locked for the change of state."""
-    return lock_family(db, staff_family(db, actor=actor, family_id=family_id))
-
-
 # --- consent -----------------------------------------------------------------------------------
 
 
@@ -171,7 +166,7 @@ def record_consent(
 ) -> Consent:
     """Record the family's consent; for a referred family the work starts on that day."""
     now = now or utcnow()
-    family = locked_case(db, actor, family_id)
+    family = lock_family(db, actor=actor, family_id=family_id)
     if family.status is CaseStatus.closed:
         raise Conflict(_("The case is closed: reopen it first."))
     if family.status in (CaseStatus.ended, CaseStatus.monitoring):
@@ -243,7 +238,7 @@ def withdraw_consent(
 ) -> Consent:
     """The family withdraws its consent: the work under way ends, with the reason given."""
     now = now or utcnow()
-    family = locked_case(db, actor, family_id)
+    family = lock_family(db, actor=actor, family_id=family_id)
     consent = consents.current_consent(db, family_id=family.id)
     if consent is None:
         raise Conflict(_("The family has no consent in force that could be withdrawn."))
@@ -309,7 +304,7 @@ def end_work(
     passes `with_final_assessment`), except when the family withdraws its consent.
     """
     now = now or utcnow()
-    family = locked_case(db, actor, family_id)
+    family = lock_family(db, actor=actor, family_id=family_id)
     if family.status not in END_REASONS:
         raise Conflict(_("The work with this family has already ended."))
     reason = parse_enum(EndReason, form.reason)

@@ -30,8 +30,9 @@ def staff_family(db: Session, *, actor: Actor, family_id: uuid.UUID) -> Family:
     return policy.get_family(db, actor=actor, family_id=family_id, need=Access.full)
 
 
-def lock_family(db: Session, family: Family) -> Family:
-    """The family's row, fresh and locked until the unit of work ends (PostgreSQL)."""
+def lock_family(db: Session, *, actor: Actor, family_id: uuid.UUID) -> Family:
+    """`staff_family`, its row fresh and locked until the unit of work ends (PostgreSQL)."""
+    family = staff_family(db, actor=actor, family_id=family_id)
     statement = select(Family).where(Family.id == family.id).with_for_update()
     return db.exec(statement.execution_options(populate_existing=True)).one()
 

@@ -438,7 +438,7 @@ def assign_assistant(
     """Assign (or reassign) the family's assistant, within the limit of 15 families."""
     policy.require_coordinator(actor)
     now = now or utcnow()
-    family = lock_family(db, staff_family(db, actor=actor, family_id=family_id))
+    family = lock_family(db, actor=actor, family_id=family_id)
     if family.status is CaseStatus.closed:
         raise Conflict(_("The case is closed: reopen it before assigning an assistant."))
     working_centre_id = policy.working_centre_id(family)

@@ -48,25 +48,6 @@ NOTES_MAX = 20_000
 
 
 @dataclass(frozen=True)
-class VisitForm:
-    """A new visit as the form sends it (strings, unchecked); `visit_id` made by the client."""
-
-    visit_id: str
-    visit_date: str
-    starts_at: str
-    duration_minutes: str
-    place_kind: str
-    place_text: str
-    present_member_ids: tuple[str, ...]
-    present_others: str
-    kind: str
-    notes: str
-    done_task_ids: tuple[str, ...] = ()
-    next_meeting_date: str = ""
-    next_meeting_time: str = ""
-
-
-@dataclass(frozen=True)
 class VisitEditForm:
     """The fields of a visit its author may change (strings, unchecked)."""
 
@@ -79,6 +60,17 @@ class VisitEditForm:
     present_others: str
     kind: str
     notes: str
+
+
+@dataclass(frozen=True)
+class VisitForm(VisitEditForm):
+    """A new visit as the form sends it: its fields, the id the client made for it, the plan
+    tasks ticked during it and the next meeting to book (strings, unchecked)."""
+
+    visit_id: str = ""
+    done_task_ids: tuple[str, ...] = ()
+    next_meeting_date: str = ""
+    next_meeting_time: str = ""
 
 
 @dataclass(frozen=True)
@@ -151,7 +143,7 @@ def _check_fields(
     db: Session,
     *,
     family: Family,
-    form: VisitForm | VisitEditForm,
+    form: VisitEditForm,
     now: datetime,
     errors: dict[str, str],
 ) -> _Fields | None:
