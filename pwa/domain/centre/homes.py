@@ -20,6 +20,7 @@ from pwa.domain.kernel import policy
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.dates import add_months
 from pwa.domain.kernel.errors import Forbidden, NotFound
+from pwa.domain.plans.views import tasks_in_force
 from pwa.domain.visits.office_hours import OfficeHoursOccurrence, next_office_hours
 from pwa.i18n import WARSAW
 from pwa.i18n import gettext as _
@@ -389,15 +390,9 @@ def family_home(db: Session, *, member_user: User, now: datetime | None = None) 
     if family is None or family.centre_id != member_user.centre_id:
         raise NotFound
     open_tasks = db.exec(
-        select(Task)
-        .join(Goal, col(Goal.id) == col(Task.goal_id))
-        .join(Plan, col(Plan.id) == col(Goal.plan_id))
-        .where(
-            Plan.family_id == family.id,
-            Plan.status == PlanStatus.agreed,
-            Task.state == TaskState.open,
+        tasks_in_force(Plan.family_id == family.id, Task.state == TaskState.open).order_by(
+            col(Task.due_on)
         )
-        .order_by(col(Task.due_on))
     ).all()
     slots = db.exec(select(OfficeHours).where(OfficeHours.centre_id == family.centre_id)).all()
     upcoming = next_office_hours(slots, now=now)

@@ -12,8 +12,10 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from pwa.domain.cases import caseload
 from pwa.domain.kernel import audit, policy
@@ -125,6 +127,16 @@ def get_plan(
     if plan is None:
         raise NotFound
     return plan, policy.get_family(db, actor=actor, family_id=plan.family_id, need=need)
+
+
+def tasks_in_force(*where: Any) -> SelectOfScalar[Task]:
+    """A query of the tasks of plans in force, narrowed by `where` (on Task or Plan)."""
+    return (
+        select(Task)
+        .join(Goal, col(Goal.id) == col(Task.goal_id))
+        .join(Plan, col(Plan.id) == col(Goal.plan_id))
+        .where(Plan.status == PlanStatus.agreed, *where)
+    )
 
 
 def plan_in_force(db: Session, *, family_id: uuid.UUID) -> Plan | None:

@@ -271,7 +271,14 @@ def _not_over(now: datetime) -> sa.ColumnElement[bool]:
     return col(Meeting.starts_at) > now - timedelta(minutes=MAX_MINUTES)
 
 
-def _upcoming(meetings: list[Meeting], now: datetime) -> list[Meeting]:
+def _upcoming(db: Session, *, actor: Actor, family: Family, now: datetime) -> list[Meeting]:
+    """The family's meetings not yet over (cancelled ones too), soonest first (audited)."""
+    meetings = db.exec(
+        select(Meeting)
+        .where(Meeting.family_id == family.id, _not_over(now))
+        .order_by(col(Meeting.starts_at))
+    ).all()
+    audit.record(db, actor=actor, action="meeting.list", family_id=family.id)
     return [m for m in meetings if m.starts_at + timedelta(minutes=m.duration_minutes) > now]
 
 
@@ -280,13 +287,7 @@ def family_meetings(
 ) -> list[Meeting]:
     """Staff: the family's meetings not yet over (cancelled ones too), soonest first."""
     family = policy.get_family(db, actor=actor, family_id=family_id, need=Access.full)
-    meetings = db.exec(
-        select(Meeting)
-        .where(Meeting.family_id == family.id, _not_over(now))
-        .order_by(col(Meeting.starts_at))
-    ).all()
-    audit.record(db, actor=actor, action="meeting.list", family_id=family.id)
-    return _upcoming(list(meetings), now)
+    return _upcoming(db, actor=actor, family=family, now=now)
 
 
 @dataclass(frozen=True)
@@ -321,12 +322,6 @@ def meetings_for_family_member(db: Session, *, actor: Actor, now: datetime) -> l
         raise NotFound
     family = policy.get_family(db, actor=actor, family_id=actor.user.family_id, need=Access.shared)
     centre = db.get(Centre, family.centre_id)
-    meetings = db.exec(
-        select(Meeting)
-        .where(Meeting.family_id == family.id, _not_over(now))
-        .order_by(col(Meeting.starts_at))
-    ).all()
-    audit.record(db, actor=actor, action="meeting.list", family_id=family.id)
     return [
         FamilyMeeting(
             id=m.id,
@@ -338,5 +333,5 @@ def meetings_for_family_member(db: Session, *, actor: Actor, now: datetime) -> l
             cancel_reason=m.cancel_reason,
             previous_starts_at=m.previous_starts_at,
         )
-        for m in _upcoming(list(meetings), now)
+        for m in _upcoming(db, actor=actor, family=family, now=now)
     ]

@@ -22,6 +22,7 @@ from pwa.domain.kernel.errors import Conflict, Forbidden, Invalid, NotFound
 from pwa.domain.kernel.forms import parse_date, parse_enum, parse_uuid, too_long
 from pwa.domain.kernel.policy import Access
 from pwa.domain.plans import tasks as plan_tasks
+from pwa.domain.plans.views import tasks_in_force
 from pwa.domain.visits import meetings
 from pwa.i18n import WARSAW, ngettext
 from pwa.i18n import gettext as _
@@ -30,11 +31,9 @@ from pwa.models import (
     Centre,
     Family,
     FamilyMember,
-    Goal,
     Meeting,
     PlaceKind,
     Plan,
-    PlanStatus,
     Task,
     TaskState,
     Visit,
@@ -181,13 +180,8 @@ def _check_done_tasks(
     """Tasks ticked on the form: only tasks of the family's agreed plan, none dropped."""
     ids = {parse_uuid(raw) for raw in raw_ids if raw.strip()}
     tasks = db.exec(
-        select(Task)
-        .join(Goal, col(Goal.id) == col(Task.goal_id))
-        .join(Plan, col(Plan.id) == col(Goal.plan_id))
-        .where(
-            Plan.family_id == family.id,
-            Plan.status == PlanStatus.agreed,
-            col(Task.id).in_([i for i in ids if i is not None]),
+        tasks_in_force(
+            Plan.family_id == family.id, col(Task.id).in_([i for i in ids if i is not None])
         )
     ).all()
     if None in ids or ids - {task.id for task in tasks}:
