@@ -82,6 +82,15 @@ def _new_challenge(
     db.flush()
 
 
+def _not_confirmed() -> Refused:
+    """py_webauthn refused the answer: the same words whichever check failed."""
+    return Refused(
+        _(
+            "The passkey could not be confirmed. Unlock your phone with your fingerprint, face or PIN and try again."
+        )
+    )
+
+
 def _claim_challenge(
     db: Session, *, client_data_json: bytes, purpose: str, now: datetime
 ) -> WebAuthnChallenge:
@@ -187,11 +196,7 @@ def _verify_registration(
             require_user_verification=True,
         )
     except WebAuthnException:
-        raise Refused(
-            _(
-                "The passkey could not be confirmed. Unlock your phone with your fingerprint, face or PIN and try again."
-            )
-        ) from None
+        raise _not_confirmed() from None
     if db.exec(
         select(PasskeyCredential.id).where(
             PasskeyCredential.credential_id == verified.credential_id
@@ -302,11 +307,7 @@ def authenticate(
             require_user_verification=True,
         )
     except WebAuthnException:
-        raise Refused(
-            _(
-                "The passkey could not be confirmed. Unlock your phone with your fingerprint, face or PIN and try again."
-            )
-        ) from None
+        raise _not_confirmed() from None
     stored.sign_count = verified.new_sign_count
     stored.last_used_at = now
     db.add(stored)
