@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
-from pwa.domain.cases.lifecycle import add_months
+from pwa.domain.kernel.dates import add_months
 from pwa.i18n import local_today
 from pwa.models import (
     Assignment,

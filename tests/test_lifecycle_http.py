@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import Session, col, select
 from starlette.testclient import TestClient
 
-from pwa.domain.cases.lifecycle import add_months
+from pwa.domain.kernel.dates import add_months
 from pwa.i18n import local_today
 from pwa.models import Assignment, CaseStatus, Consent, EndReason, Family, Role, utcnow
 from tests.conftest import reread

@@ -234,7 +234,7 @@ def test_a_task_added_without_javascript_goes_back_to_its_row(
         ({"expected_effect": " "}, "expected_effect", "Opisz przewidywany efekt: co się zmieni, gdy zadanie zostanie wykonane."),
         ({"action": ""}, "action", "Opisz, co ma zostać zrobione."),
         ({"due_on": "2020-01-01"}, "due_on", "Termin realizacji nowego zadania nie może przypadać w przeszłości."),
-        ({"due_on": "jutro"}, "due_on", "Wpisz poprawną datę."),
+        ({"due_on": "jutro"}, "due_on", "Wpisz datę, np. 23.11.2026."),
         ({"owner": "somebody"}, "owner", "Wybierz, kto to wykona: członek rodziny czy asystent."),
     ],
     ids=["no-effect", "no-action", "past-date", "not-a-date", "stranger"],

@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import Session
 from starlette.testclient import TestClient
 
-from pwa.domain.cases.members import local_today
+from pwa.i18n import local_today
 from pwa.models import Centre, Family, Role, User, VisitKind, utcnow
 from tests.factories import make_centre, make_family_user, make_user
 from tests.factories_reports import active, assign, case, referred, visit

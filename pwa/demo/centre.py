@@ -1,4 +1,4 @@
-"""The demo centre: OPS Bystrzyca Kłodzka with its staff, 37 families and half a year of work.
+"""The demo centre: OPS Bystrzyca Kłodzka with its staff, 38 families and half a year of work.
 
 Deterministic: every id is a uuid5 name in DEMO_NAMESPACE, every random choice comes from one
 generator seeded with 2026, and every date and timestamp is counted from `today`; two loads
@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, SQLModel
 
 from pwa.demo import texts as txt
-from pwa.domain.cases.lifecycle import add_months
+from pwa.domain.kernel.dates import add_months
 from pwa.domain.visits.office_hours import is_public_holiday
 from pwa.models import (
     AgreementMethod,

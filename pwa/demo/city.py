@@ -26,7 +26,7 @@ from sqlmodel import Session, SQLModel
 
 from pwa.demo import texts as txt
 from pwa.domain.cases.caseload import MAX_FAMILIES_PER_ASSISTANT
-from pwa.domain.cases.lifecycle import add_months
+from pwa.domain.kernel.dates import add_months
 from pwa.domain.visits.office_hours import is_public_holiday
 from pwa.i18n import WARSAW
 from pwa.models import (

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from pwa.domain.centre.homes import assessment_due
+from pwa.domain.assessments.due import assessment_due
 from pwa.domain.visits.office_hours import occurrences
 from pwa.i18n import WARSAW
 from pwa.models import (

@@ -126,12 +126,9 @@ def subscribe(
             ).one()
     for name, value in values.items():
         setattr(row, name, value)
-    db.add(row)
-    db.flush()
-    audit.record(
-        db, actor=actor, action="push_subscription.create", obj=row, family_id=actor.user.family_id
+    return audit.save(
+        db, row, actor=actor, action="push_subscription.create", family_id=actor.user.family_id
     )
-    return row
 
 
 def remove_device(db: Session, *, actor: Actor, subscription_id: uuid.UUID) -> bool:
@@ -168,12 +165,14 @@ def choose_kinds(db: Session, *, actor: Actor, values: Sequence[str]) -> frozens
     chosen = frozenset(role_kinds[value] for value in values)
     user = actor.user
     user.reminder_kinds = rules.format_kinds(chosen, actor.role)
-    db.add(user)
-    db.flush()
-    audit.record(
-        db, actor=actor, action="reminder_kinds.update", obj=user, family_id=user.family_id,
+    audit.save(
+        db,
+        user,
+        actor=actor,
+        action="reminder_kinds.update",
+        family_id=user.family_id,
         kinds=user.reminder_kinds,
-    )  # fmt: skip
+    )
     return chosen
 
 

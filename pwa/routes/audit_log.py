@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import date
-
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from pwa.domain.kernel import audit
+from pwa.domain.kernel.forms import parse_date, parse_uuid
 from pwa.models import Role
 from pwa.web.auth import require_actor
 from pwa.web.render import render
@@ -17,27 +15,13 @@ from pwa.web.render import render
 PAGE_SIZE = 100
 
 
-def _uuid_or_none(value: str | None) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value) if value else None
-    except ValueError:
-        return None
-
-
-def _date_or_none(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 async def audit_log(request: Request) -> Response:
     actor = require_actor(request, Role.coordinator)
     query = request.query_params
     where = audit.AuditFilter(
-        family_id=_uuid_or_none(query.get("family")),
-        actor_id=_uuid_or_none(query.get("user")),
-        day=_date_or_none(query.get("day")),
+        family_id=parse_uuid(query.get("family", "")),
+        actor_id=parse_uuid(query.get("user", "")),
+        day=parse_date(query.get("day", "")),
     )
     page = max(1, int(query["page"])) if query.get("page", "").isdigit() else 1
     rows = audit.search(

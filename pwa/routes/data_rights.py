@@ -8,8 +8,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from pwa.domain.cases import data_export, data_rights
-from pwa.domain.cases.members import local_today
 from pwa.domain.kernel.errors import Conflict
+from pwa.i18n import local_today
 from pwa.models import Role, utcnow
 from pwa.web.auth import require_actor
 from pwa.web.forms import path_uuid

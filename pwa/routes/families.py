@@ -24,7 +24,7 @@ from pwa.domain.kernel import policy
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, Invalid
 from pwa.i18n import local_today
-from pwa.models import CaseStatus, Centre, Family, Relation, Role
+from pwa.models import Centre, Family, Relation, Role
 from pwa.web.auth import STAFF, require_actor
 from pwa.web.forms import form_fields, path_uuid
 from pwa.web.pages.family_record import (
@@ -107,11 +107,7 @@ def _iso(day: date | None) -> str:
 
 def _organisations(request: Request, actor: Actor, family: Family | None = None) -> list[Centre]:
     """The contracted organisations the referral may be handed over to (referring centre only)."""
-    if family is not None and (
-        family.centre_id != actor.centre_id or family.status is not CaseStatus.referred
-    ):
-        return []
-    return cases.contracted_organisations(request.state.db, centre_id=actor.centre_id)
+    return cases.hand_over_choices(request.state.db, actor=actor, family=family)
 
 
 async def new_family(request: Request) -> Response:

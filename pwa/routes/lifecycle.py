@@ -7,7 +7,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from pwa.domain.cases import lifecycle
+from pwa.domain.cases import closing, lifecycle
 from pwa.models import Role
 from pwa.web.auth import STAFF
 from pwa.web.pages import FamilyChange, send_form
@@ -73,8 +73,8 @@ async def end_work(request: Request) -> Response:
 async def start_monitoring(request: Request) -> Response:
     return await _change(
         request, form="monitoring", fields=("until",), done="monitoring",
-        change=lambda db, actor, family_id, sent: lifecycle.start_monitoring(
-            db, actor=actor, family_id=family_id, form=lifecycle.MonitoringForm(**sent)
+        change=lambda db, actor, family_id, sent: closing.start_monitoring(
+            db, actor=actor, family_id=family_id, form=closing.MonitoringForm(**sent)
         ),
     )  # fmt: skip
 
@@ -82,8 +82,8 @@ async def start_monitoring(request: Request) -> Response:
 async def close_case(request: Request) -> Response:
     return await _change(
         request, form="close", fields=("reason",), done="closed",
-        change=lambda db, actor, family_id, sent: lifecycle.close_case(
-            db, actor=actor, family_id=family_id, form=lifecycle.ReasonForm(**sent)
+        change=lambda db, actor, family_id, sent: closing.close_case(
+            db, actor=actor, family_id=family_id, form=closing.ReasonForm(**sent)
         ),
     )  # fmt: skip
 
@@ -91,8 +91,8 @@ async def close_case(request: Request) -> Response:
 async def reopen_case(request: Request) -> Response:
     return await _change(
         request, form="reopen", fields=("reason",), done="reopened", roles=(Role.coordinator,),
-        change=lambda db, actor, family_id, sent: lifecycle.reopen_case(
-            db, actor=actor, family_id=family_id, form=lifecycle.ReasonForm(**sent)
+        change=lambda db, actor, family_id, sent: closing.reopen_case(
+            db, actor=actor, family_id=family_id, form=closing.ReasonForm(**sent)
         ),
     )  # fmt: skip
 

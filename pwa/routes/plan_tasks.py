@@ -18,6 +18,7 @@ from starlette.responses import Response
 
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, Invalid
+from pwa.domain.kernel.forms import parse_uuid
 from pwa.domain.plans import agreement as plan_agreement
 from pwa.domain.plans import editing
 from pwa.domain.plans import tasks as plan_tasks
@@ -29,7 +30,6 @@ from pwa.web.htmx import HtmxDetails
 from pwa.web.pages import refuse
 from pwa.web.pages.plan import (
     family_of_plan,
-    form_uuid,
     plan_page_for_family,
     plan_url,
     refused,
@@ -154,7 +154,7 @@ async def edit_goal(request: Request) -> Response:
     except (Invalid, Conflict) as error:
         return refused(
             request, actor, error, block="goal_card", key=key, values=fields,
-            where={"goal_id": goal_id}, plan_id=form_uuid(fields["plan_id"]),
+            where={"goal_id": goal_id}, plan_id=parse_uuid(fields["plan_id"]),
         )  # fmt: skip
     family = family_of_plan(request, actor, goal.plan_id)
     return staff_answer(
@@ -167,7 +167,7 @@ async def remove_goal(request: Request) -> Response:
     actor = require_actor(request, *STAFF)
     goal_id = path_uuid(request, "goal_id")
     fields = await form_fields(request, "plan_id")
-    page_plan = form_uuid(fields["plan_id"])
+    page_plan = parse_uuid(fields["plan_id"])
     try:
         draft = editing.remove_goal(request.state.db, actor=actor, goal_id=goal_id)
     except Conflict as error:
@@ -194,7 +194,7 @@ async def add_task(request: Request) -> Response:
     except (Invalid, Conflict) as error:
         return refused(
             request, actor, error, block="add_task", key=key, values=fields,
-            where={"goal_id": goal_id}, plan_id=form_uuid(fields["plan_id"]),
+            where={"goal_id": goal_id}, plan_id=parse_uuid(fields["plan_id"]),
         )  # fmt: skip
     family = editing.load_task(request.state.db, actor, task.id)[3]
     return staff_answer(
@@ -265,7 +265,7 @@ async def remove_task(request: Request) -> Response:
     # The row goes (an empty swap); the goal's progress changes out of band.
     return staff_answer(
         request, actor, family.id, block="task_removed", anchor=f"goal-{goal.id}",
-        same_page=goal.plan_id == form_uuid(fields["plan_id"]), where={"goal_id": goal.id},
+        same_page=goal.plan_id == parse_uuid(fields["plan_id"]), where={"goal_id": goal.id},
     )  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from starlette.routing import Route
 from pwa.domain.cases import intake, intake_rules
 from pwa.domain.kernel import policy
 from pwa.domain.kernel.errors import Conflict
+from pwa.domain.kernel.forms import parse_uuid
 from pwa.domain.plans import agreement as plan_agreement
 from pwa.domain.plans import editing, views
 from pwa.domain.plans import history as plan_diff
@@ -24,7 +25,6 @@ from pwa.web.auth import STAFF, require_actor
 from pwa.web.forms import form_fields, path_uuid
 from pwa.web.pages.plan import (
     STAFF_PAGE,
-    form_uuid,
     plan_page_for_family,
     plan_url,
     staff_context,
@@ -104,7 +104,7 @@ async def compare_plans(request: Request) -> Response:
     actor = require_actor(request, *STAFF)
     db = request.state.db
     plan, family = views.get_plan(db, actor=actor, plan_id=path_uuid(request, "plan_id"))
-    other_id = form_uuid(request.query_params.get("with", "")) or plan.based_on_id
+    other_id = parse_uuid(request.query_params.get("with", "")) or plan.based_on_id
     if other_id is None:  # the first version: nothing before it to compare with
         return redirect(request, path_for(request, "plan_history", family_id=family.id))
     comparison = plan_diff.compare(db, actor=actor, plan_id=plan.id, other_id=other_id)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from pwa.domain.kernel.errors import DomainError, Invalid, Refused
+from pwa.domain.kernel.forms import parse_uuid
 from pwa.i18n import gettext as _
 from pwa.models import utcnow
 from pwa.reminders import subscriptions
@@ -86,9 +85,8 @@ async def subscribe(request: Request) -> Response:
 async def remove_device(request: Request) -> Response:
     actor = require_actor(request)
     fields = await form_fields(request, "subscription_id")
-    try:
-        subscription_id = uuid.UUID(fields["subscription_id"])
-    except ValueError:
+    subscription_id = parse_uuid(fields["subscription_id"])
+    if subscription_id is None:
         return redirect(request, _page_path(request))  # nothing to remove
     subscriptions.remove_device(request.state.db, actor=actor, subscription_id=subscription_id)
     return _saved(request, "removed")

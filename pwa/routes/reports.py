@@ -10,12 +10,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pwa.domain.cases.members import local_today
 from pwa.domain.kernel.actors import Actor
-from pwa.domain.kernel.errors import NotFound
+from pwa.domain.kernel.forms import known_uuid
 from pwa.domain.reports import monthly as reports_monthly
 from pwa.domain.reports import periods
 from pwa.domain.reports import yearly as reports_yearly
+from pwa.i18n import local_today
 from pwa.models import Role, utcnow
 from pwa.web.auth import STAFF, require_actor
 from pwa.web.render import render
@@ -28,10 +28,7 @@ def _assistant_id(request: Request) -> uuid.UUID | None:
     raw = request.query_params.get("assistant", "").strip()
     if not raw:
         return None
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        raise NotFound from None
+    return known_uuid(raw)
 
 
 def _monthly(request: Request) -> tuple[Actor, reports_monthly.MonthlyReport, date]:

@@ -14,12 +14,12 @@ from starlette.routing import Route
 
 from pwa.domain.cases import caseload
 from pwa.domain.kernel.actors import Actor
-from pwa.domain.kernel.errors import Conflict, Forbidden, Invalid, NotFound
+from pwa.domain.kernel.errors import Invalid
+from pwa.domain.kernel.forms import known_uuid
 from pwa.domain.plans import views
 from pwa.domain.visits import diary
 from pwa.domain.visits import recording as visits
-from pwa.i18n import WARSAW, ngettext
-from pwa.i18n import gettext as _
+from pwa.i18n import WARSAW
 from pwa.models import Family, PlaceKind, Role, VisitKind, utcnow
 from pwa.web.auth import STAFF, require_actor
 from pwa.web.forms import form_fields, form_lists, path_uuid
@@ -171,21 +171,6 @@ async def visit_page(request: Request) -> Response:
     return render(request, "visits/show.html", context)
 
 
-def _require_editable(request: Request, actor: Actor, detail: diary.VisitDetail) -> None:
-    """The same refusals as the domain's edit, before the form is shown at all."""
-    if detail.visit.author_id != actor.id:
-        raise Forbidden(_("Only the person who recorded a visit can change it."))
-    if not detail.may_edit:
-        hours = request.state.centre.visit_edit_window_hours
-        raise Conflict(
-            ngettext(
-                "A visit can be changed only within %(num)s hour of recording it.",
-                "A visit can be changed only within %(num)s hours of recording it.",
-                hours,
-            )
-        )
-
-
 def _edit_page(
     request: Request,
     actor: Actor,
@@ -198,7 +183,7 @@ def _edit_page(
     detail = diary.visit_detail(
         db, actor=actor, visit_id=path_uuid(request, "visit_id"), now=utcnow()
     )
-    _require_editable(request, actor, detail)
+    visits.require_editable(db, visit=detail.visit, actor=actor, now=utcnow())
     visit = detail.visit
     if values is None or lists is None:
         length = str(visit.duration_minutes)
@@ -305,10 +290,7 @@ def _diary_author(request: Request, actor: Actor) -> uuid.UUID | None:
     raw = request.query_params.get("assistant", "")
     if not raw:
         return actor.id if actor.role is Role.assistant else None
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        raise NotFound from None
+    return known_uuid(raw)
 
 
 async def own_diary(request: Request) -> Response:

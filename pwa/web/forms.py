@@ -6,22 +6,16 @@ import uuid
 
 from starlette.requests import Request
 
-from pwa.domain.kernel.errors import NotFound
+from pwa.domain.kernel.forms import known_uuid
 
 
 def path_uuid(request: Request, name: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(request.path_params[name]))
-    except (KeyError, ValueError):
-        raise NotFound from None
+    return known_uuid(str(request.path_params.get(name, "")))
 
 
 def family_of_form(raw: str) -> uuid.UUID:
     """The family whose page a form was on (only to show that page again), else a 404."""
-    try:
-        return uuid.UUID(raw.strip())
-    except ValueError:
-        raise NotFound from None
+    return known_uuid(raw)
 
 
 async def form_fields(request: Request, *names: str) -> dict[str, str]:

@@ -10,9 +10,9 @@ from sqlmodel import Session, col, select
 
 from pwa.domain.assessments import situation as assessments
 from pwa.domain.assessments import views
-from pwa.domain.assessments.situation import GoalProgressForm, assessment_due_for
-from pwa.domain.cases import lifecycle
-from pwa.domain.centre.homes import AssessmentStatus
+from pwa.domain.assessments.due import AssessmentStatus, assessment_due_for
+from pwa.domain.assessments.situation import GoalProgressForm
+from pwa.domain.cases import closing, lifecycle
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, Invalid, NotFound
 from pwa.i18n import use_locale
@@ -118,13 +118,13 @@ def test_after_reopening_the_count_starts_again_from_the_new_start_of_work(db: S
         end=end_form(ended_on="2026-06-30"), assessment=assessment_form(goals), now=NOW,
     )  # fmt: skip
     coordinator = Actor(case.coordinator)
-    lifecycle.close_case(
+    closing.close_case(
         db, actor=coordinator, family_id=case.family.id,
-        form=lifecycle.ReasonForm("Cele osiągnięte."), now=NOW,
+        form=closing.ReasonForm("Cele osiągnięte."), now=NOW,
     )  # fmt: skip
-    lifecycle.reopen_case(
+    closing.reopen_case(
         db, actor=coordinator, family_id=case.family.id,
-        form=lifecycle.ReasonForm("Nowe zgłoszenie ze szkoły."), now=NOW,
+        form=closing.ReasonForm("Nowe zgłoszenie ze szkoły."), now=NOW,
     )  # fmt: skip
     assert assessment_due_for(db, family=case.family, today=TODAY).due is None
     lifecycle.record_consent(

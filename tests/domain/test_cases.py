@@ -10,8 +10,9 @@ from sqlmodel import Session, col, select
 from pwa.domain.cases import members
 from pwa.domain.cases import record as cases
 from pwa.domain.cases.caseload import MAX_FAMILIES_PER_ASSISTANT
-from pwa.domain.cases.members import MemberForm, parse_day
+from pwa.domain.cases.members import MemberForm
 from pwa.domain.kernel.errors import Conflict, Forbidden, Invalid, NotFound
+from pwa.domain.kernel.forms import parse_date
 from pwa.i18n import use_locale
 from pwa.models import Assignment, CaseStatus, FamilyMember, Relation, Role
 from tests.factories import make_centre, make_family, make_member, make_user
@@ -167,7 +168,7 @@ def test_an_assistant_cannot_register_a_family(db: Session) -> None:
 def test_dates_are_read_as_the_date_input_or_the_polish_way_sends_them(
     raw: str, expected: date | None
 ) -> None:
-    assert parse_day(raw) == expected
+    assert parse_date(raw) == expected
 
 
 def test_the_referral_can_be_corrected_and_the_change_is_audited(db: Session) -> None:

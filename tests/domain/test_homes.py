@@ -13,8 +13,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from pwa.domain.assessments.due import AssessmentStatus, assessment_due, assessment_status
 from pwa.domain.centre import homes
-from pwa.domain.centre.homes import AssessmentStatus, assessment_due, assessment_status
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Forbidden
 from pwa.models import (

@@ -9,11 +9,13 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlmodel import Session, col, select
 
+from pwa.domain.assessments import due as assessment_due
 from pwa.domain.assessments import situation
 from pwa.domain.cases import intake, record
-from pwa.domain.cases.lifecycle import ConsentGivenForm, add_months
+from pwa.domain.cases.lifecycle import ConsentGivenForm
 from pwa.domain.centre import homes
 from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.dates import add_months
 from pwa.domain.kernel.errors import Conflict, Forbidden, Invalid, NotFound
 from pwa.domain.plans import editing
 from pwa.models import (
@@ -325,21 +327,25 @@ def test_the_assessment_clock_starts_at_the_start_of_work(db: Session):
     round of work) does not move it; one written after the start counts as the last one."""
     started = date(2026, 6, 1)
     family, assistant = working_family(db, started)
-    due = situation.assessment_due_for(db, family=family, today=TODAY)
+    due = assessment_due.assessment_due_for(db, family=family, today=TODAY)
     assert due.due == add_months(started, 6) == date(2026, 12, 1)
 
     db.add(
         Assessment(family_id=family.id, kind=AssessmentKind.initial, assessed_on=date(2026, 2, 1))
     )
     db.flush()
-    assert situation.assessment_due_for(db, family=family, today=TODAY).due == date(2026, 12, 1)
-    assert homes.assessment_due(started, date(2026, 2, 1)) == date(2026, 12, 1)
+    assert assessment_due.assessment_due_for(db, family=family, today=TODAY).due == date(
+        2026, 12, 1
+    )
+    assert assessment_due.assessment_due(started, date(2026, 2, 1)) == date(2026, 12, 1)
 
     situation.record_assessment(
         db, actor=Actor(assistant), family_id=family.id, kind=AssessmentKind.initial,
         form=assessment_form(assessed_on="2026-06-15"), now=NOW,
     )  # fmt: skip
-    assert situation.assessment_due_for(db, family=family, today=TODAY).due == date(2026, 12, 15)
+    assert assessment_due.assessment_due_for(db, family=family, today=TODAY).due == date(
+        2026, 12, 15
+    )
 
 
 def test_the_findings_of_the_initial_assessment_suggest_goal_areas(db: Session):

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session
 
 from pwa.domain.kernel.actors import Actor
-from pwa.domain.kernel.errors import Conflict, Invalid, NotFound
+from pwa.domain.kernel.errors import Conflict, Forbidden, Invalid, NotFound
 from pwa.domain.people import invitations
 from pwa.models import InvitationStatus, Relation, Role, utcnow
 from tests.factories import make_centre, make_family, make_family_user, make_member, make_user
@@ -87,7 +87,7 @@ def test_staff_invitation_form_errors_name_the_field(db: Session, field, form):
 
 def test_only_a_coordinator_invites_staff(db: Session):
     assistant = Actor(make_user(db, make_centre(db), Role.assistant))
-    with pytest.raises(NotFound):
+    with pytest.raises(Forbidden, match="tylko koordynator"):
         invitations.invite_staff(
             db,
             actor=assistant,

@@ -11,13 +11,12 @@ from typing import Any
 import pytest
 from sqlmodel import Session, col, select
 
-from pwa.domain.cases import consents, lifecycle, timeline
+from pwa.domain.cases import closing, consents, lifecycle, timeline
 from pwa.domain.cases.caseload import MAX_FAMILIES_PER_ASSISTANT
+from pwa.domain.cases.closing import MonitoringForm, ReasonForm
 from pwa.domain.cases.lifecycle import (
     ConsentGivenForm,
     EndWorkForm,
-    MonitoringForm,
-    ReasonForm,
     WithdrawalForm,
 )
 from pwa.domain.cases.record import CaseloadFull
@@ -233,12 +232,12 @@ def test_withdrawal_needs_a_reason_and_a_consent_in_force(db: Session) -> None:
 def test_the_whole_cycle_is_recorded_as_case_events(db: Session) -> None:
     family, _member, _coordinator, assistant = _ended(db)
     later = NOW + timedelta(days=1)
-    lifecycle.start_monitoring(
+    closing.start_monitoring(
         db, actor=assistant, family_id=family.id, form=MonitoringForm(until="2027-03-01"), now=later
     )
     assert family.status is CaseStatus.monitoring
     assert family.monitoring_until == date(2027, 3, 1)
-    lifecycle.close_case(
+    closing.close_case(
         db,
         actor=assistant,
         family_id=family.id,
@@ -262,7 +261,7 @@ def test_the_whole_cycle_is_recorded_as_case_events(db: Session) -> None:
 
 def test_monitoring_lasts_the_centres_default_months_when_no_date_is_given(db: Session) -> None:
     family, _member, _coordinator, assistant = _ended(db, monitoring_default_months=6)
-    lifecycle.start_monitoring(
+    closing.start_monitoring(
         db, actor=assistant, family_id=family.id, form=MonitoringForm(), now=NOW
     )
     assert family.monitoring_until == date(2027, 5, 23)
@@ -272,7 +271,7 @@ def test_monitoring_lasts_the_centres_default_months_when_no_date_is_given(db: S
 def test_monitoring_must_end_after_today_and_within_two_years(db: Session, until: str) -> None:
     family, _member, _coordinator, assistant = _ended(db)
     with pytest.raises(Invalid) as refused:
-        lifecycle.start_monitoring(
+        closing.start_monitoring(
             db, actor=assistant, family_id=family.id, form=MonitoringForm(until=until), now=NOW
         )
     assert set(refused.value.errors) == {"until"}
@@ -280,7 +279,7 @@ def test_monitoring_must_end_after_today_and_within_two_years(db: Session, until
 
 def test_an_ended_case_can_be_closed_without_monitoring(db: Session) -> None:
     family, _member, _coordinator, assistant = _ended(db)
-    lifecycle.close_case(
+    closing.close_case(
         db, actor=assistant, family_id=family.id, form=ReasonForm(reason="Wyprowadzka."), now=NOW
     )
     assert family.status is CaseStatus.closed
@@ -289,10 +288,10 @@ def test_an_ended_case_can_be_closed_without_monitoring(db: Session) -> None:
 def test_closing_ends_the_assignment_and_needs_a_reason(db: Session) -> None:
     family, _member, _coordinator, assistant = _ended(db)
     with pytest.raises(Invalid):
-        lifecycle.close_case(
+        closing.close_case(
             db, actor=assistant, family_id=family.id, form=ReasonForm(reason=""), now=NOW
         )
-    lifecycle.close_case(
+    closing.close_case(
         db,
         actor=assistant,
         family_id=family.id,
@@ -310,18 +309,18 @@ def test_closing_ends_the_assignment_and_needs_a_reason(db: Session) -> None:
 
 def test_a_closed_case_is_reopened_by_a_coordinator_as_a_referral(db: Session) -> None:
     family, _member, coordinator, assistant = _ended(db)
-    lifecycle.close_case(
+    closing.close_case(
         db, actor=assistant, family_id=family.id, form=ReasonForm(reason="Koniec."), now=NOW
     )
     with pytest.raises(Forbidden):
-        lifecycle.reopen_case(
+        closing.reopen_case(
             db, actor=assistant, family_id=family.id, form=ReasonForm(reason="Znowu."), now=NOW
         )
     with pytest.raises(Invalid):
-        lifecycle.reopen_case(
+        closing.reopen_case(
             db, actor=coordinator, family_id=family.id, form=ReasonForm(reason=" "), now=NOW
         )
-    lifecycle.reopen_case(
+    closing.reopen_case(
         db,
         actor=coordinator,
         family_id=family.id,
@@ -369,13 +368,13 @@ def test_forbidden_transitions_are_refused_with_a_conflict(
     family = make_family(db, centre, status=state)
     member = make_member(db, family)
     calls = {
-        "monitor": lambda: lifecycle.start_monitoring(
+        "monitor": lambda: closing.start_monitoring(
             db, actor=coordinator, family_id=family.id, form=MonitoringForm(), now=NOW
         ),
-        "close": lambda: lifecycle.close_case(
+        "close": lambda: closing.close_case(
             db, actor=coordinator, family_id=family.id, form=ReasonForm("Powód."), now=NOW
         ),
-        "reopen": lambda: lifecycle.reopen_case(
+        "reopen": lambda: closing.reopen_case(
             db, actor=coordinator, family_id=family.id, form=ReasonForm("Powód."), now=NOW
         ),
         "end": lambda: lifecycle.end_work(
@@ -502,7 +501,7 @@ def test_monitoring_that_counts_cannot_make_a_sixteenth_family(db: Session) -> N
     for _ in range(MAX_FAMILIES_PER_ASSISTANT):
         make_family(db, case.centre, assistant=case.assistant.user)
     with pytest.raises(CaseloadFull):
-        lifecycle.start_monitoring(
+        closing.start_monitoring(
             db, actor=case.assistant, family_id=case.family.id, form=MonitoringForm(), now=NOW
         )
     assert case.family.status is CaseStatus.ended
@@ -512,7 +511,7 @@ def test_monitoring_that_does_not_count_is_allowed_beyond_fifteen(db: Session) -
     case = _ended(db, monitoring_counts_toward_limit=False)
     for _ in range(MAX_FAMILIES_PER_ASSISTANT):
         make_family(db, case.centre, assistant=case.assistant.user)
-    lifecycle.start_monitoring(
+    closing.start_monitoring(
         db, actor=case.assistant, family_id=case.family.id, form=MonitoringForm(), now=NOW
     )
     assert case.family.status is CaseStatus.monitoring
@@ -599,7 +598,7 @@ def test_the_family_itself_cannot_read_the_timeline(db: Session) -> None:
 def test_a_forbidden_transition_is_explained_in_polish(db: Session) -> None:
     family, _member, coordinator, _assistant = _active(db)
     with use_locale("pl"), pytest.raises(Conflict) as refused:
-        lifecycle.reopen_case(
+        closing.reopen_case(
             db, actor=coordinator, family_id=family.id, form=ReasonForm("Powód."), now=NOW
         )
     assert refused.value.message == "Ponownie otworzyć można tylko zamkniętą sprawę."

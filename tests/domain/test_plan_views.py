@@ -12,6 +12,7 @@ from sqlmodel import Session
 from pwa import i18n
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import NotFound
+from pwa.domain.kernel.policy import Access
 from pwa.domain.plans import agreement, editing, views
 from pwa.domain.plans import history as plan_diff
 from pwa.domain.plans import tasks as plan_tasks
@@ -311,7 +312,7 @@ def test_the_staff_page_is_not_for_the_family_or_other_assistants(db: Session):
         with pytest.raises(NotFound):
             views.staff_plan(db, actor=actor, family_id=world.family.id)
         with pytest.raises(NotFound):
-            views.plan_version(db, actor=actor, plan_id=agreed.id)
+            views.get_plan(db, actor=actor, plan_id=agreed.id, need=Access.full)
 
 
 def test_done_tasks_count_toward_progress_and_dropped_ones_do_not():

@@ -264,7 +264,7 @@ def test_a_task_without_an_expected_effect_or_a_due_date_is_invalid(db: Session)
 @pytest.mark.parametrize(
     ("field", "form"),
     [
-        ("due_on", editing.TaskForm("Działanie", "assistant", "23.11.2026", "Efekt")),
+        ("due_on", editing.TaskForm("Działanie", "assistant", "23/11/2026", "Efekt")),
         ("due_on", editing.TaskForm("Działanie", "assistant", "2026-02-30", "Efekt")),
         ("owner", editing.TaskForm("Działanie", "not-a-uuid", "2026-12-01", "Efekt")),
         ("action", editing.TaskForm("x" * 501, "assistant", "2026-12-01", "Efekt")),

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from pwa.domain.kernel.errors import TooManyAttempts
 from pwa.domain.people import rate_limits
-from pwa.models import utcnow
+from pwa.models import RateLimitEvent, utcnow
 
 LIMIT = rate_limits.Limit(window=timedelta(minutes=15), slow_after=3, refuse_after=10)
 
@@ -46,3 +46,14 @@ def test_failures_older_than_the_window_are_forgotten(db: Session):
         rate_limits.record_failure(db, key="signin:1.2.3.4", now=then)
     db.flush()
     assert rate_limits.check(db, key="signin:1.2.3.4", limit=LIMIT) == 0
+
+
+def test_a_new_failure_prunes_failures_too_old_to_count(db: Session):
+    now = utcnow()
+    rate_limits.record_failure(db, key="signin:1.2.3.4", now=now - timedelta(days=2))
+    rate_limits.record_failure(db, key="signin:5.6.7.8", now=now - timedelta(hours=23))
+    db.flush()
+    rate_limits.record_failure(db, key="signin:9.9.9.9", now=now)
+    db.flush()
+    kept = db.exec(select(RateLimitEvent.key).order_by(col(RateLimitEvent.at))).all()
+    assert list(kept) == ["signin:5.6.7.8", "signin:9.9.9.9"]

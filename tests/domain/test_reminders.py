@@ -7,7 +7,7 @@ from datetime import date, time, timedelta
 
 import pytest
 
-from pwa.domain.centre.homes import assessment_due
+from pwa.domain.assessments.due import assessment_due
 from pwa.i18n import use_locale
 from pwa.models import (
     CaseStatus,

@@ -20,11 +20,13 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from pwa.domain.assessments import opinion_draft
-from pwa.domain.cases.members import FormErrors, centre_of, local_today, parse_day, staff_family
+from pwa.domain.cases.members import centre_of, staff_family
 from pwa.domain.kernel import audit
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, Invalid, NotFound
+from pwa.domain.kernel.forms import FormErrors, parse_date
 from pwa.i18n import gettext as _
+from pwa.i18n import local_today
 from pwa.models import (
     Assignment,
     CaseStatus,
@@ -92,7 +94,7 @@ def _check_request(
         today=today,
         missing=_("Enter the date of the court's request."),
     )
-    deadline = parse_day(form.deadline)
+    deadline = parse_date(form.deadline)
     if not form.deadline.strip():
         errors["deadline"] = _("Enter the deadline set by the court.")
     elif deadline is None:
@@ -270,10 +272,7 @@ def request_opinion(
         ),
         created_at=now,
     )
-    db.add(opinion)
-    db.flush()
-    audit.record(db, actor=actor, action="opinion.create", family_id=family.id, obj=opinion)
-    return opinion
+    return audit.save(db, opinion, actor=actor, action="opinion.create", family_id=family.id)
 
 
 def _locked(db: Session, opinion: CourtOpinion) -> CourtOpinion:
@@ -311,10 +310,7 @@ def edit_draft(
     opinion.court, opinion.case_reference = request.court, request.case_reference
     opinion.requested_on, opinion.deadline = request.requested_on, request.deadline
     opinion.body = body
-    db.add(opinion)
-    db.flush()
-    audit.record(db, actor=actor, action="opinion.update", family_id=family.id, obj=opinion)
-    return opinion
+    return audit.save(db, opinion, actor=actor, action="opinion.update", family_id=family.id)
 
 
 def finalise(
@@ -387,14 +383,11 @@ def supersede(
         supersedes_id=opinion.id,
         created_at=now,
     )
-    db.add(draft)
-    db.flush()
-    audit.record(
+    return audit.save(
         db,
+        draft,
         actor=actor,
         action="opinion.supersede",
         family_id=family.id,
-        obj=draft,
         supersedes=opinion.id,
     )
-    return draft

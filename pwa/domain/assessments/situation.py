@@ -1,7 +1,7 @@
 """Assessments of the family's situation: initial, periodic (at least every 6 months) and final.
 
 - The periodic assessment is due 6 months after the later of the start of work and the last
-  initial or periodic assessment (`homes.assessment_due`); reopening a case starts the count
+  initial or periodic assessment (`due.assessment_due`); reopening a case starts the count
   again from the new start of work. Only families whose work is under way have one due.
 - An assessment is a structured form: the areas of the family's life, the family's own view,
   progress on each goal of the plan in force (rated 0–4 with a short comment), strengths and
@@ -22,13 +22,13 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from pwa.domain.cases import lifecycle
-from pwa.domain.cases.members import FormErrors, local_today, lock_family, parse_enum, staff_family
-from pwa.domain.centre.homes import AssessmentStatus, assessment_due, assessment_status
+from pwa.domain.cases.members import lock_family, staff_family
 from pwa.domain.kernel import audit
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, Invalid
+from pwa.domain.kernel.forms import FormErrors, parse_enum
 from pwa.domain.plans import views
-from pwa.i18n import format_date, lazy
+from pwa.i18n import format_date, lazy, local_today
 from pwa.i18n import gettext as _
 from pwa.models import (
     Assessment,
@@ -235,47 +235,6 @@ def _save(
     return assessment
 
 
-# --- when the next one is due -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AssessmentDue:
-    """When the family's next periodic assessment is due (None unless the work is under way)."""
-
-    due: date | None
-    status: AssessmentStatus | None
-    last: Assessment | None  # the last initial or periodic assessment
-
-    @property
-    def overdue(self) -> bool:
-        return self.status is AssessmentStatus.overdue
-
-    @property
-    def soon(self) -> bool:
-        return self.status is AssessmentStatus.soon
-
-
-def last_assessment(db: Session, *, family_id: uuid.UUID) -> Assessment | None:
-    """The family's last initial or periodic assessment (the final one does not count)."""
-    return db.exec(
-        select(Assessment)
-        .where(
-            Assessment.family_id == family_id,
-            col(Assessment.kind).in_([AssessmentKind.initial, AssessmentKind.periodic]),
-        )
-        .order_by(col(Assessment.assessed_on).desc(), col(Assessment.created_at).desc())
-    ).first()
-
-
-def assessment_due_for(db: Session, *, family: Family, today: date) -> AssessmentDue:
-    """The next periodic assessment of a family the caller may already see (for its page)."""
-    last = last_assessment(db, family_id=family.id)
-    if family.status is not CaseStatus.active:
-        return AssessmentDue(due=None, status=None, last=last)
-    due = assessment_due(family.work_started_on, last.assessed_on if last else None)
-    return AssessmentDue(due=due, status=assessment_status(due, today=today), last=last)
-
-
 # --- writing ------------------------------------------------------------------------------------
 
 
@@ -302,7 +261,7 @@ def record_assessment(
     now = now or utcnow()
     if kind is AssessmentKind.final:
         raise Conflict(_("The final assessment is written when the work with the family ends."))
-    family = lock_family(db, staff_family(db, actor=actor, family_id=family_id))
+    family = lock_family(db, actor=actor, family_id=family_id)
     require_work_under_way(family)
     errors = FormErrors()
     assessed_on = _assessed_on(form, family, today=local_today(now), errors=errors)

@@ -11,11 +11,10 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from pwa.domain.assessments.due import AssessmentDue, assessment_due_for
 from pwa.domain.assessments.situation import (
     AREAS,
-    AssessmentDue,
     area_label,
-    assessment_due_for,
     goals_in_force,
     rating_label,
     require_work_under_way,

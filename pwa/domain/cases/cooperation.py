@@ -20,10 +20,11 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from pwa.domain.cases import support_catalogue
-from pwa.domain.cases.members import FormErrors, parse_enum, staff_family
+from pwa.domain.cases.members import staff_family
 from pwa.domain.kernel import audit
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict
+from pwa.domain.kernel.forms import FormErrors, parse_enum
 from pwa.i18n import format_date, lazy, local_today
 from pwa.i18n import gettext as _
 from pwa.models import CaseStatus, Family, InstitutionContact, SupportService, User, utcnow
@@ -134,12 +135,9 @@ def record_contact(
         outcome=outcome,
         created_at=now,
     )
-    db.add(contact)
-    db.flush()
-    audit.record(
-        db, actor=actor, action="contact.create", family_id=family.id, obj=contact, kind=kind
+    return audit.save(
+        db, contact, actor=actor, action="contact.create", family_id=family.id, kind=kind
     )
-    return contact
 
 
 def contacts_between(

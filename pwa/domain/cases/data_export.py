@@ -24,11 +24,10 @@ from typing import Any
 from sqlmodel import Session, SQLModel
 
 from pwa.domain.cases.data_rights import family_record, rows_where
-from pwa.domain.cases.members import require_coordinator
 from pwa.domain.kernel import audit, policy
 from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.csv import csv_file
 from pwa.domain.kernel.errors import NotFound
-from pwa.domain.reports.periods import csv_file
 from pwa.i18n import format_date
 from pwa.i18n import gettext as _
 from pwa.models import (
@@ -200,7 +199,7 @@ def export_family(
     db: Session, *, actor: Actor, family_id: uuid.UUID, now: datetime
 ) -> FamilyExport:
     """Everything the centre holds about one family, as a ZIP file (coordinators; audited)."""
-    require_coordinator(actor)
+    policy.require_coordinator(actor)
     family = policy.get_family(db, actor=actor, family_id=family_id)
     centre = db.get(Centre, family.centre_id)
     if centre is None:  # pragma: no cover - a foreign key guarantees it

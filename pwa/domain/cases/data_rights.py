@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session, SQLModel, col, select
 
-from pwa.domain.cases.members import lock_family, require_coordinator
+from pwa.domain.cases.members import lock_family
 from pwa.domain.kernel import audit, policy
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, NotFound
@@ -199,7 +199,7 @@ class RetentionOverview:
 
 def retention_overview(db: Session, *, actor: Actor, today: date) -> RetentionOverview:
     """The closed cases of the coordinator's centre that passed the retention period."""
-    require_coordinator(actor)
+    policy.require_coordinator(actor)
     centre = db.get(Centre, actor.centre_id)
     if centre is None:
         raise NotFound
@@ -309,8 +309,8 @@ def anonymise_family(
     db: Session, *, actor: Actor, family_id: uuid.UUID, now: datetime, today: date
 ) -> Family:
     """Remove the personal data of a closed case past retention, keeping its counts (audited)."""
-    require_coordinator(actor)
-    family = lock_family(db, policy.get_family(db, actor=actor, family_id=family_id))
+    policy.require_coordinator(actor)
+    family = lock_family(db, actor=actor, family_id=family_id)
     centre = db.get(Centre, family.centre_id)
     if centre is None:  # pragma: no cover - a foreign key guarantees it
         raise NotFound

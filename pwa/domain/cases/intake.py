@@ -31,17 +31,11 @@ from pwa.domain.cases.intake_rules import (
     team_decisions,
     working_centre,
 )
-from pwa.domain.cases.members import (
-    FormErrors,
-    checked,
-    lock_family,
-    parse_enum,
-    require_coordinator,
-    staff_family,
-)
-from pwa.domain.kernel import audit
+from pwa.domain.cases.members import lock_family, staff_family
+from pwa.domain.kernel import audit, policy
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict
+from pwa.domain.kernel.forms import FormErrors, checked, parse_enum
 from pwa.i18n import format_date, local_today
 from pwa.i18n import gettext as _
 from pwa.models import (
@@ -117,9 +111,9 @@ def record_team_decision(
     now: datetime | None = None,
 ) -> TeamDecision:
     """Record the multiprofessional team's decision about a referred family (coordinators)."""
-    require_coordinator(actor)
+    policy.require_coordinator(actor)
     now = now or utcnow()
-    family = lock_family(db, staff_family(db, actor=actor, family_id=family_id))
+    family = lock_family(db, actor=actor, family_id=family_id)
     if family.status is not CaseStatus.referred:
         raise Conflict(
             _("The team decides before the work starts: this family's case is not a referral.")
@@ -165,13 +159,9 @@ def record_team_decision(
         recorded_by_id=actor.id,
         created_at=now,
     )
-    db.add(row)
-    db.flush()
-    audit.record(
-        db, actor=actor, action="team_decision.create", family_id=family.id, obj=row,
-        decision=decision,
-    )  # fmt: skip
-    return row
+    return audit.save(
+        db, row, actor=actor, action="team_decision.create", family_id=family.id, decision=decision
+    )
 
 
 # --- the first contact ---------------------------------------------------------------------------
@@ -196,7 +186,7 @@ def record_first_contact(
 ) -> FirstContact:
     """Record a first meeting with a referred family (its assistant or a coordinator)."""
     now = now or utcnow()
-    family = lock_family(db, staff_family(db, actor=actor, family_id=family_id))
+    family = lock_family(db, actor=actor, family_id=family_id)
     if family.status is not CaseStatus.referred:
         raise Conflict(
             _(
@@ -231,10 +221,7 @@ def record_first_contact(
         recorded_by_id=actor.id,
         created_at=now,
     )
-    db.add(contact)
-    db.flush()
-    audit.record(db, actor=actor, action="first_contact.create", family_id=family.id, obj=contact)
-    return contact
+    return audit.save(db, contact, actor=actor, action="first_contact.create", family_id=family.id)
 
 
 def first_contacts(db: Session, *, family_id: uuid.UUID) -> Sequence[FirstContact]:

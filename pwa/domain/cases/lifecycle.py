@@ -8,11 +8,13 @@ audit event. A transition that would make a family count toward an assistant's l
 (reopening, monitoring that counts) is checked against the limit of 15 families. Closing a
 case ends the assistant's assignment; a reopened case is a referral again: it needs an
 assistant and the family's consent.
+
+Here: the transitions, the consent, the end of the work and what a page may offer next;
+monitoring, closing and reopening (what follows the end) are in `closing`.
 """
 
 from __future__ import annotations
 
-import calendar
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -21,22 +23,13 @@ from typing import Any
 from sqlmodel import Session
 
 from pwa.domain.cases import caseload, consents
-from pwa.domain.cases.members import (
-    FormErrors,
-    centre_of,
-    local_today,
-    lock_family,
-    parse_day,
-    parse_enum,
-    parse_id,
-    require_coordinator,
-    staff_family,
-)
-from pwa.domain.cases.record import REASON_LIMIT, current_assignment, end_assignment, ensure_room
+from pwa.domain.cases.members import centre_of, lock_family
+from pwa.domain.cases.record import REASON_LIMIT, current_assignment, ensure_room
 from pwa.domain.kernel import audit
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict
-from pwa.i18n import format_date
+from pwa.domain.kernel.forms import FormErrors, parse_enum, parse_uuid
+from pwa.i18n import format_date, local_today
 from pwa.i18n import gettext as _
 from pwa.models import (
     CaseEvent,
@@ -81,21 +74,13 @@ _AUDIT_ACTIONS = {
 
 # Reasons that need a word of explanation.
 _EXPLAINED = frozenset({EndReason.consent_withdrawn, EndReason.other})
-MAX_MONITORING_MONTHS = 24
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later (the month's last day when it is shorter: 31.08 → 28.02)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def can_transition(from_status: CaseStatus, to_status: CaseStatus) -> bool:
     return to_status in TRANSITIONS[from_status]
 
 
-def _transition(
+def transition(
     db: Session,
     *,
     actor: Actor,
@@ -107,7 +92,8 @@ def _transition(
     end_reason: EndReason | None = None,
     **detail: Any,
 ) -> CaseEvent:
-    """Move the (locked) family to `to_status`, with its CaseEvent and audit event."""
+    """Move the (locked) family to `to_status`, with its CaseEvent and audit event (the one way
+    a case changes state)."""
     from_status = family.status
     if not can_transition(from_status, to_status):
         raise Conflict(_("This change of the case's state is not allowed."))
@@ -144,10 +130,6 @@ def _transition(
     return event
 
 
-def _locked(db: Session, actor: Actor, family_id: uuid.UUID) -> Family:
-    return lock_family(db, staff_family(db, actor=actor, family_id=family_id))
-
-
 # --- consent -----------------------------------------------------------------------------------
 
 
@@ -163,7 +145,7 @@ class ConsentGivenForm:
 def _consenting_member(
     db: Session, family: Family, raw_id: str, errors: FormErrors
 ) -> FamilyMember | None:
-    member_id = parse_id(raw_id)
+    member_id = parse_uuid(raw_id)
     member = db.get(FamilyMember, member_id) if member_id else None
     if member is None or member.family_id != family.id or not member.in_household:
         errors["member_id"] = _("Choose the member of the family who gave the consent.")
@@ -184,7 +166,7 @@ def record_consent(
 ) -> Consent:
     """Record the family's consent; for a referred family the work starts on that day."""
     now = now or utcnow()
-    family = _locked(db, actor, family_id)
+    family = lock_family(db, actor=actor, family_id=family_id)
     if family.status is CaseStatus.closed:
         raise Conflict(_("The case is closed: reopen it first."))
     if family.status in (CaseStatus.ended, CaseStatus.monitoring):
@@ -217,12 +199,10 @@ def record_consent(
         recorded_by_id=actor.id,
         created_at=now,
     )
-    db.add(consent)
-    db.flush()
-    audit.record(db, actor=actor, action="consent.create", family_id=family.id, obj=consent)
+    audit.save(db, consent, actor=actor, action="consent.create", family_id=family.id)
     if family.status is CaseStatus.referred:
         family.work_started_on = given_on
-        _transition(
+        transition(
             db, actor=actor, family=family, to_status=CaseStatus.active, on=given_on,
             reason="", now=now,
         )  # fmt: skip
@@ -258,7 +238,7 @@ def withdraw_consent(
 ) -> Consent:
     """The family withdraws its consent: the work under way ends, with the reason given."""
     now = now or utcnow()
-    family = _locked(db, actor, family_id)
+    family = lock_family(db, actor=actor, family_id=family_id)
     consent = consents.current_consent(db, family_id=family.id)
     if consent is None:
         raise Conflict(_("The family has no consent in force that could be withdrawn."))
@@ -270,16 +250,14 @@ def withdraw_consent(
     if not errors:
         _withdraw(consent, on=on, reason=reason, errors=errors)
     errors.raise_any()
-    db.add(consent)
-    db.flush()
-    audit.record(db, actor=actor, action="consent.withdraw", family_id=family.id, obj=consent)
+    audit.save(db, consent, actor=actor, action="consent.withdraw", family_id=family.id)
     if family.status is CaseStatus.active:
         _end(db, actor=actor, family=family, reason=EndReason.consent_withdrawn, on=on,
              detail=reason, now=now)  # fmt: skip
     return consent
 
 
-# --- end of work, monitoring, closing, reopening ---------------------------------------------------
+# --- the end of the work (monitoring, closing and reopening are in `closing`) ---------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -301,7 +279,7 @@ def _end(
     detail: str,
     now: datetime,
 ) -> None:
-    _transition(
+    transition(
         db, actor=actor, family=family, to_status=CaseStatus.ended, on=on,
         reason=detail, now=now, end_reason=reason,
     )  # fmt: skip
@@ -326,7 +304,7 @@ def end_work(
     passes `with_final_assessment`), except when the family withdraws its consent.
     """
     now = now or utcnow()
-    family = _locked(db, actor, family_id)
+    family = lock_family(db, actor=actor, family_id=family_id)
     if family.status not in END_REASONS:
         raise Conflict(_("The work with this family has already ended."))
     reason = parse_enum(EndReason, form.reason)
@@ -375,131 +353,6 @@ def end_work(
         db.add(consent)
         audit.record(db, actor=actor, action="consent.withdraw", family_id=family.id, obj=consent)
     _end(db, actor=actor, family=family, reason=reason, on=on, detail=detail, now=now)
-    return family
-
-
-@dataclass(frozen=True)
-class MonitoringForm:
-    """Until when the family is monitored (blank = the centre's default length)."""
-
-    until: str = ""
-
-
-def _monitoring_until(family: Family, form: MonitoringForm, *, today: date, db: Session) -> date:
-    errors = FormErrors()
-    raw = form.until.strip()
-    if not raw:
-        return add_months(today, centre_of(db, family).monitoring_default_months)
-    until = parse_day(raw)
-    if until is None:
-        errors["until"] = _("Enter a date, e.g. 23.11.2026.")
-    elif until <= today:
-        errors["until"] = _("The end of monitoring must be a date after today.")
-    elif until > add_months(today, MAX_MONITORING_MONTHS):
-        errors["until"] = _("Monitoring can last at most two years.")
-    errors.raise_any()
-    assert until is not None
-    return until
-
-
-def start_monitoring(
-    db: Session,
-    *,
-    actor: Actor,
-    family_id: uuid.UUID,
-    form: MonitoringForm,
-    now: datetime | None = None,
-) -> Family:
-    """Monitor the family after the end of the work, until a date."""
-    now = now or utcnow()
-    family = _locked(db, actor, family_id)
-    if family.status is CaseStatus.monitoring:
-        raise Conflict(_("The family is already being monitored."))
-    if family.status is not CaseStatus.ended:
-        raise Conflict(_("Monitoring can start only after the work with the family has ended."))
-    today = local_today(now)
-    until = _monitoring_until(family, form, today=today, db=db)
-    _transition(
-        db, actor=actor, family=family, to_status=CaseStatus.monitoring, on=today,
-        reason="", now=now, until=until,
-    )  # fmt: skip
-    family.monitoring_until = until
-    db.add(family)
-    return family
-
-
-@dataclass(frozen=True)
-class ReasonForm:
-    """A reason in a few words (closing or reopening a case)."""
-
-    reason: str
-
-
-def _reason(form: ReasonForm) -> str:
-    errors = FormErrors()
-    reason = errors.text(
-        "reason", form.reason, limit=REASON_LIMIT, missing=_("Give the reason in a few words.")
-    )
-    errors.raise_any()
-    return reason
-
-
-def close_case(
-    db: Session,
-    *,
-    actor: Actor,
-    family_id: uuid.UUID,
-    form: ReasonForm,
-    now: datetime | None = None,
-) -> Family:
-    """Close the case after the work (and any monitoring); the assignment ends with it."""
-    now = now or utcnow()
-    family = _locked(db, actor, family_id)
-    if family.status is CaseStatus.closed:
-        raise Conflict(_("The case is already closed."))
-    if family.status not in (CaseStatus.ended, CaseStatus.monitoring):
-        raise Conflict(_("A case can be closed only after the work with the family has ended."))
-    reason = _reason(form)
-    today = local_today(now)
-    _transition(
-        db, actor=actor, family=family, to_status=CaseStatus.closed, on=today,
-        reason=reason, now=now,
-    )  # fmt: skip
-    family.closed_on = today
-    db.add(family)
-    ended = end_assignment(db, family=family, now=now)
-    if ended is not None:
-        audit.record(db, actor=actor, action="family.unassign", family_id=family.id, obj=ended)
-    db.flush()
-    return family
-
-
-def reopen_case(
-    db: Session,
-    *,
-    actor: Actor,
-    family_id: uuid.UUID,
-    form: ReasonForm,
-    now: datetime | None = None,
-) -> Family:
-    """Reopen a closed case (coordinators): it is a referral again, awaiting consent."""
-    require_coordinator(actor)
-    now = now or utcnow()
-    family = _locked(db, actor, family_id)
-    if family.status is not CaseStatus.closed:
-        raise Conflict(_("Only a closed case can be reopened."))
-    reason = _reason(form)
-    _transition(
-        db, actor=actor, family=family, to_status=CaseStatus.referred, on=local_today(now),
-        reason=reason, now=now,
-    )  # fmt: skip
-    family.work_started_on = None
-    family.ended_on = None
-    family.end_reason = None
-    family.monitoring_until = None
-    family.closed_on = None
-    db.add(family)
-    db.flush()
     return family
 
 

@@ -17,23 +17,18 @@ from sqlmodel import Session, col, select
 
 from pwa.domain.cases import caseload, consents, intake_rules
 from pwa.domain.cases.members import (
-    FormErrors,
     MemberForm,
     MemberValues,
     centre_of,
     check_member,
-    checked,
-    local_today,
     lock_family,
-    parse_id,
-    require_coordinator,
     staff_family,
 )
 from pwa.domain.kernel import audit, policy
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, Invalid
-from pwa.domain.kernel.forms import is_email
-from pwa.i18n import format_date
+from pwa.domain.kernel.forms import FormErrors, checked, parse_uuid
+from pwa.i18n import format_date, local_today
 from pwa.i18n import gettext as _
 from pwa.models import (
     Assignment,
@@ -103,6 +98,18 @@ def contracted_organisations(db: Session, *, centre_id: uuid.UUID) -> list[Centr
     )
 
 
+def may_hand_over(family: Family, *, actor: Actor) -> bool:
+    """Only the referring centre hands a referral over, and only before the work starts."""
+    return actor.centre_id == family.centre_id and family.status is CaseStatus.referred
+
+
+def hand_over_choices(db: Session, *, actor: Actor, family: Family | None = None) -> list[Centre]:
+    """The organisations the actor may hand `family` (or a new referral) over to; often none."""
+    if family is not None and not may_hand_over(family, actor=actor):
+        return []
+    return contracted_organisations(db, centre_id=actor.centre_id)
+
+
 def _intake_values(form: ReferralForm, *, today: date, errors: FormErrors) -> dict[str, object]:
     """The request's fields (all optional; a later date is not before an earlier one)."""
     interview_on = errors.day("interview_on", form.interview_on, today=today)
@@ -138,7 +145,7 @@ def _handover_values(
         if handed_over_on is not None:
             errors["handled_by_centre_id"] = _("Choose the organisation that took the work over.")
         return {"handled_by_centre_id": None, "handed_over_on": None}
-    chosen = parse_id(raw)
+    chosen = parse_uuid(raw)
     if chosen not in organisations:
         errors["handled_by_centre_id"] = _("Choose one of the centre's contracted organisations.")
     if handed_over_on is None and "handed_over_on" not in errors:
@@ -178,7 +185,7 @@ def _referral_values(form: ReferralForm, *, today: date, errors: FormErrors) -> 
             missing=_("Enter the social worker's name."),
         ),
         "social_worker_phone": errors.phone("social_worker_phone", form.social_worker_phone),
-        "social_worker_email": form.social_worker_email.strip(),
+        "social_worker_email": errors.email("social_worker_email", form.social_worker_email),
         "referred_on": errors.day("referred_on", form.referred_on, today=today) or today,
         "za_zyciem": checked(form.za_zyciem),
         "foster_care": foster_care,
@@ -189,9 +196,6 @@ def _referral_values(form: ReferralForm, *, today: date, errors: FormErrors) -> 
             missing=coordinator_missing if foster_care else None,
         ),
     }
-    email = str(values["social_worker_email"])
-    if email and not is_email(email):
-        errors["social_worker_email"] = _("This does not look like an e-mail address.")
     return values
 
 
@@ -228,7 +232,7 @@ def register_family(
     db: Session, *, actor: Actor, form: ReferralForm, now: datetime | None = None
 ) -> Family:
     """Register a referred family with its members (coordinators only)."""
-    require_coordinator(actor)
+    policy.require_coordinator(actor)
     today = local_today(now or utcnow())
     errors = FormErrors()
     values = _referral_values(form, today=today, errors=errors)
@@ -292,7 +296,7 @@ def update_referral(
     if not form.referred_on.strip():
         values["referred_on"] = family.referred_on  # blank keeps the date as registered
     values |= _intake_values(form, today=today, errors=errors)
-    if actor.centre_id == family.centre_id and family.status is CaseStatus.referred:
+    if may_hand_over(family, actor=actor):
         values |= _handover_values(db, form, centre_id=family.centre_id, today=today, errors=errors)
         _handover_after_referral(values, errors)
     # Otherwise the hand-over stays as it is: only the referring centre hands a referral over
@@ -432,9 +436,9 @@ def assign_assistant(
     now: datetime | None = None,
 ) -> Assignment:
     """Assign (or reassign) the family's assistant, within the limit of 15 families."""
-    require_coordinator(actor)
+    policy.require_coordinator(actor)
     now = now or utcnow()
-    family = lock_family(db, staff_family(db, actor=actor, family_id=family_id))
+    family = lock_family(db, actor=actor, family_id=family_id)
     if family.status is CaseStatus.closed:
         raise Conflict(_("The case is closed: reopen it before assigning an assistant."))
     working_centre_id = policy.working_centre_id(family)
@@ -447,7 +451,7 @@ def assign_assistant(
             )
         )
     intake_rules.require_take_on(db, family=family)
-    chosen = parse_id(assistant_id)
+    chosen = parse_uuid(assistant_id)
     assistant = db.get(User, chosen) if chosen else None
     if (
         assistant is None
@@ -469,18 +473,15 @@ def assign_assistant(
     assignment = Assignment(
         family_id=family.id, assistant_id=assistant.id, assigned_by_id=actor.id, started_at=now
     )
-    db.add(assignment)
-    db.flush()
-    audit.record(
+    return audit.save(
         db,
+        assignment,
         actor=actor,
         action="family.assign",
         family_id=family.id,
-        obj=assignment,
         assistant_id=assistant.id,
         previous_assistant_id=previous.assistant_id if previous else None,
     )
-    return assignment
 
 
 def end_assignment(db: Session, *, family: Family, now: datetime) -> Assignment | None:

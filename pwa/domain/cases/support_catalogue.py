@@ -17,18 +17,13 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from pwa.domain.cases.members import (
-    FormErrors,
-    local_today,
-    parse_enum,
-    parse_id,
-    require_coordinator,
-    staff_family,
-)
-from pwa.domain.kernel import audit
+from pwa.domain.cases.members import staff_family
+from pwa.domain.kernel import audit, policy
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, Forbidden, NotFound
+from pwa.domain.kernel.forms import FormErrors, parse_enum, parse_uuid
 from pwa.i18n import gettext as _
+from pwa.i18n import local_today
 from pwa.models import (
     CaseStatus,
     Family,
@@ -141,35 +136,29 @@ def _own_service(db: Session, actor: Actor, service_id: uuid.UUID) -> SupportSer
 
 def add_service(db: Session, *, actor: Actor, form: ServiceForm) -> SupportService:
     """Add an item to the centre's catalogue (coordinators)."""
-    require_coordinator(actor)
+    policy.require_coordinator(actor)
     service = SupportService.model_validate({"centre_id": actor.centre_id, **_service_values(form)})
-    db.add(service)
-    db.flush()
-    audit.record(db, actor=actor, action="support_service.create", obj=service)
-    return service
+    return audit.save(db, service, actor=actor, action="support_service.create")
 
 
 def update_service(
     db: Session, *, actor: Actor, service_id: uuid.UUID, form: ServiceForm
 ) -> SupportService:
     """Change an item of the centre's catalogue (coordinators)."""
-    require_coordinator(actor)
+    policy.require_coordinator(actor)
     service = _own_service(db, actor, service_id)
     values = _service_values(form)
     changed = sorted(name for name, value in values.items() if getattr(service, name) != value)
     for name in changed:
         setattr(service, name, values[name])
-    db.add(service)
-    db.flush()
-    audit.record(db, actor=actor, action="support_service.update", obj=service, fields=changed)
-    return service
+    return audit.save(db, service, actor=actor, action="support_service.update", fields=changed)
 
 
 def set_service_active(
     db: Session, *, actor: Actor, service_id: uuid.UUID, active: bool
 ) -> SupportService:
     """Deactivate an item (families no longer see it), or bring it back (coordinators)."""
-    require_coordinator(actor)
+    policy.require_coordinator(actor)
     service = _own_service(db, actor, service_id)
     if service.is_active != active:
         service.is_active = active
@@ -269,7 +258,7 @@ def record_support_request(
     family = staff_family(db, actor=actor, family_id=family_id)
     _require_catalogue(family)
     errors = FormErrors()
-    service_id = parse_id(form.service_id)
+    service_id = parse_uuid(form.service_id)
     service = db.get(SupportService, service_id) if service_id else None
     if service is None or service.centre_id != family.centre_id or not service.is_active:
         errors["service_id"] = _("Choose an item of the support catalogue.")
@@ -289,10 +278,9 @@ def record_support_request(
         outcome=outcome,
         recorded_by_id=actor.id,
     )
-    db.add(request)
-    db.flush()
-    audit.record(db, actor=actor, action="support_request.create", family_id=family.id, obj=request)
-    return request
+    return audit.save(
+        db, request, actor=actor, action="support_request.create", family_id=family.id
+    )
 
 
 def record_outcome(
@@ -309,7 +297,6 @@ def record_outcome(
     )
     errors.raise_any()
     request.outcome = text
-    db.add(request)
-    db.flush()
-    audit.record(db, actor=actor, action="support_request.update", family_id=family.id, obj=request)
-    return request
+    return audit.save(
+        db, request, actor=actor, action="support_request.update", family_id=family.id
+    )

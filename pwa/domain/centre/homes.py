@@ -5,7 +5,6 @@ Every list is one query, whatever the number of families (no query per family).
 
 from __future__ import annotations
 
-import enum
 import unicodedata
 import uuid
 from collections.abc import Sequence
@@ -15,11 +14,13 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from pwa.domain.assessments.due import AssessmentStatus, assessment_due, assessment_status
 from pwa.domain.cases import caseload
-from pwa.domain.cases.lifecycle import add_months
 from pwa.domain.kernel import policy
 from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.dates import add_months
 from pwa.domain.kernel.errors import Forbidden, NotFound
+from pwa.domain.plans.views import tasks_in_force
 from pwa.domain.visits.office_hours import OfficeHoursOccurrence, next_office_hours
 from pwa.i18n import WARSAW
 from pwa.i18n import gettext as _
@@ -44,41 +45,6 @@ from pwa.models import (
     Visit,
     utcnow,
 )
-
-# --- the periodic assessment ------------------------------------------------------------------
-
-ASSESSMENT_INTERVAL_MONTHS = 6  # at least every 6 months from the start of work
-ASSESSMENT_WARNING_DAYS = 14
-
-
-class AssessmentStatus(enum.StrEnum):
-    """How near the next periodic assessment is."""
-
-    overdue = "overdue"  # past its due date: shown in red
-    soon = "soon"  # due within 14 days: shown in amber
-    ok = "ok"  # later than that
-
-
-def assessment_due(work_started_on: date | None, last_assessment_on: date | None) -> date | None:
-    """6 months after the later of the start of work and the last initial/periodic assessment.
-
-    None while the work has not started (an assessment from before it does not count).
-    """
-    if work_started_on is None:
-        return None
-    start = max(work_started_on, last_assessment_on or work_started_on)
-    return add_months(start, ASSESSMENT_INTERVAL_MONTHS)
-
-
-def assessment_status(due: date | None, *, today: date) -> AssessmentStatus | None:
-    """Overdue after the due date, soon from 14 days before it (the due day included)."""
-    if due is None:
-        return None
-    if due < today:
-        return AssessmentStatus.overdue
-    if due <= today + timedelta(days=ASSESSMENT_WARNING_DAYS):
-        return AssessmentStatus.soon
-    return AssessmentStatus.ok
 
 
 def _last_assessment_on() -> sa.ScalarSelect[date]:
@@ -424,15 +390,9 @@ def family_home(db: Session, *, member_user: User, now: datetime | None = None) 
     if family is None or family.centre_id != member_user.centre_id:
         raise NotFound
     open_tasks = db.exec(
-        select(Task)
-        .join(Goal, col(Goal.id) == col(Task.goal_id))
-        .join(Plan, col(Plan.id) == col(Goal.plan_id))
-        .where(
-            Plan.family_id == family.id,
-            Plan.status == PlanStatus.agreed,
-            Task.state == TaskState.open,
+        tasks_in_force(Plan.family_id == family.id, Task.state == TaskState.open).order_by(
+            col(Task.due_on)
         )
-        .order_by(col(Task.due_on))
     ).all()
     slots = db.exec(select(OfficeHours).where(OfficeHours.centre_id == family.centre_id)).all()
     upcoming = next_office_hours(slots, now=now)

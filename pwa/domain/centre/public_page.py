@@ -14,10 +14,9 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from pwa.domain.cases.members import FormErrors, checked, parse_id, require_coordinator
-from pwa.domain.kernel import audit
+from pwa.domain.kernel import audit, policy
 from pwa.domain.kernel.actors import Actor
-from pwa.domain.kernel.forms import is_email
+from pwa.domain.kernel.forms import FormErrors, checked, is_email, parse_uuid
 from pwa.domain.visits import office_hours
 from pwa.domain.visits.office_hours import OfficeHoursOccurrence
 from pwa.i18n import gettext as _
@@ -57,7 +56,7 @@ def public_centres(db: Session) -> list[Centre]:
 def public_page(db: Session, *, centre_param: str = "", now: datetime | None = None) -> PublicPage:
     """The page of the centre asked for, of the only centre, or the list of centres."""
     centres = public_centres(db)
-    chosen_id = parse_id(centre_param) if centre_param else None
+    chosen_id = parse_uuid(centre_param) if centre_param else None
     centre = db.get(Centre, chosen_id) if chosen_id else None
     if centre is None and len(centres) == 1:
         centre = centres[0]
@@ -140,7 +139,7 @@ def _phones(errors: FormErrors, value: str) -> str:
 
 def update_settings(db: Session, *, actor: Actor, form: CentreSettingsForm) -> Centre:
     """Save the coordinator's own centre's public details, intake setting and rules."""
-    require_coordinator(actor)
+    policy.require_coordinator(actor)
     centre = db.get(Centre, actor.centre_id)
     assert centre is not None  # a foreign key guarantees it
     errors = FormErrors()
@@ -179,7 +178,4 @@ def update_settings(db: Session, *, actor: Actor, form: CentreSettingsForm) -> C
     changed = sorted(name for name, value in values.items() if getattr(centre, name) != value)
     for name in changed:
         setattr(centre, name, values[name])
-    db.add(centre)
-    db.flush()
-    audit.record(db, actor=actor, action="centre.update", obj=centre, fields=changed)
-    return centre
+    return audit.save(db, centre, actor=actor, action="centre.update", fields=changed)

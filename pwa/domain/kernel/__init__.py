@@ -1,1 +1,3 @@
-"""What every feature shares: errors, the actor, access policy, the audit log, form reading."""
+"""What every feature shares: errors, the actor, access policy, the audit log, reading forms
+(`forms`: FormErrors, dates, ids, enums, checkboxes, phones, e-mail), calendar arithmetic
+(`dates`) and CSV files for Polish Excel (`csv`)."""

@@ -1,6 +1,7 @@
 """The audit log: append-only events of who read or changed a family's record.
 
-Nothing in the app updates or deletes an AuditEvent; only `record` writes them.
+Nothing in the app updates or deletes an AuditEvent; only `record` writes them (`save` stores
+a changed object and records its event: the tail of every write).
 """
 
 from __future__ import annotations
@@ -10,13 +11,15 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import Session, col, select
 
 from pwa.domain.kernel.actors import Actor
 from pwa.i18n import WARSAW
 from pwa.models import AuditEvent, Family, User
+
+T = TypeVar("T")
 
 
 def record(
@@ -42,6 +45,22 @@ def record(
     )
     db.add(event)
     return event
+
+
+def save(
+    db: Session,
+    obj: T,
+    *,
+    actor: Actor | None,
+    action: str,
+    family_id: uuid.UUID | None = None,
+    **detail: Any,
+) -> T:
+    """Store `obj` (flushed, so it has its id) and audit the change: the tail of every write."""
+    db.add(obj)
+    db.flush()
+    record(db, actor=actor, action=action, family_id=family_id, obj=obj, **detail)
+    return obj
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from pwa.domain.kernel.actors import Actor
-from pwa.domain.kernel.errors import NotFound
+from pwa.domain.kernel.errors import Forbidden, NotFound
+from pwa.i18n import gettext as _
 from pwa.models import (
     Assignment,
     CaseStatus,
@@ -41,6 +42,17 @@ class Access(enum.Enum):
 
     full = "full"  # staff: the whole record, including internal notes
     shared = "shared"  # the family itself: what is shared with the family
+
+
+def is_coordinator(actor: Actor) -> bool:
+    """An active coordinator (of `actor.centre_id`)."""
+    return actor.role is Role.coordinator and actor.user.is_active
+
+
+def require_coordinator(actor: Actor) -> None:
+    """Only an active coordinator goes on; the role is no secret, so the answer is Forbidden."""
+    if not is_coordinator(actor):
+        raise Forbidden(_("Only a coordinator can do this."))
 
 
 def is_assigned(db: Session, *, assistant_id: uuid.UUID, family_id: uuid.UUID) -> bool:
@@ -103,8 +115,9 @@ def may_invite_family_member(db: Session, *, actor: Actor, family: Family) -> bo
 
 def get_staff_user(db: Session, *, actor: Actor, user_id: uuid.UUID) -> User:
     """A user of the coordinator's own centre (for managing accounts), else NotFound."""
+    require_coordinator(actor)
     user = db.get(User, user_id)
-    if actor.role is not Role.coordinator or user is None or user.centre_id != actor.centre_id:
+    if user is None or user.centre_id != actor.centre_id:
         raise NotFound
     return user
 

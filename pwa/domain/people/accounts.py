@@ -128,8 +128,7 @@ class CentrePeople:
 
 def centre_people(db: Session, *, actor: Actor, now: datetime | None = None) -> CentrePeople:
     """Everyone with an account in the coordinator's centre, and the open invitations."""
-    if actor.role is not Role.coordinator:
-        raise NotFound
+    policy.require_coordinator(actor)
     now = now or utcnow()
     passkey_counts = (
         select(PasskeyCredential.user_id, sa.func.count().label("n"))

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from pwa.domain.kernel import audit, policy
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, Invalid, NotFound
-from pwa.domain.kernel.forms import is_email
+from pwa.domain.kernel.forms import FormErrors
 from pwa.domain.people.sessions import hash_token
 from pwa.i18n import gettext as _
 from pwa.models import (
@@ -187,9 +187,8 @@ class StaffInvitationForm:
 
 def invite_staff(db: Session, *, actor: Actor, form: StaffInvitationForm) -> IssuedInvitation:
     """A coordinator invites a coordinator or an assistant of the same centre."""
-    if actor.role is not Role.coordinator:
-        raise NotFound
-    errors: dict[str, str] = {}
+    policy.require_coordinator(actor)
+    errors = FormErrors()
     if not form.first_name.strip():
         errors["first_name"] = _("Please enter the first name.")
     if not form.last_name.strip():
@@ -200,11 +199,8 @@ def invite_staff(db: Session, *, actor: Actor, form: StaffInvitationForm) -> Iss
         errors["role"] = _("Choose the role: coordinator or family assistant.")
     if form.gender not in (Gender.female.value, Gender.male.value):
         errors["gender"] = _("Choose how to address the person.")
-    email = form.email.strip()
-    if email and not is_email(email):
-        errors["email"] = _("This does not look like an e-mail address.")
-    if errors:
-        raise Invalid(_("Please correct the marked fields."), errors=errors)
+    email = errors.email("email", form.email)
+    errors.raise_any()
     issued = issue(
         db,
         centre_id=actor.centre_id,

@@ -22,7 +22,6 @@ from webauthn import (
     verify_registration_response,
 )
 from webauthn.helpers import parse_client_data_json
-from webauthn.helpers.base64url_to_bytes import base64url_to_bytes
 from webauthn.helpers.exceptions import WebAuthnException
 from webauthn.helpers.parse_authentication_credential_json import (
     parse_authentication_credential_json,
@@ -81,6 +80,15 @@ def _new_challenge(
         )
     )
     db.flush()
+
+
+def _not_confirmed() -> Refused:
+    """py_webauthn refused the answer: the same words whichever check failed."""
+    return Refused(
+        _(
+            "The passkey could not be confirmed. Unlock your phone with your fingerprint, face or PIN and try again."
+        )
+    )
 
 
 def _claim_challenge(
@@ -188,11 +196,7 @@ def _verify_registration(
             require_user_verification=True,
         )
     except WebAuthnException:
-        raise Refused(
-            _(
-                "The passkey could not be confirmed. Unlock your phone with your fingerprint, face or PIN and try again."
-            )
-        ) from None
+        raise _not_confirmed() from None
     if db.exec(
         select(PasskeyCredential.id).where(
             PasskeyCredential.credential_id == verified.credential_id
@@ -258,10 +262,7 @@ def register_for_account(
         raise Refused(_("This sign-in attempt is unknown. Please start again."))
     passkey.user_id = user.id
     passkey.label = label[:120] or _("Passkey added on %(date)s", date=format_date(now))
-    db.add(passkey)
-    db.flush()
-    audit.record(db, actor=actor, action="passkey.add", obj=passkey)
-    return passkey
+    return audit.save(db, passkey, actor=actor, action="passkey.add")
 
 
 def authentication_options(db: Session, *, rp: RelyingParty, now: datetime | None = None) -> str:
@@ -306,11 +307,7 @@ def authenticate(
             require_user_verification=True,
         )
     except WebAuthnException:
-        raise Refused(
-            _(
-                "The passkey could not be confirmed. Unlock your phone with your fingerprint, face or PIN and try again."
-            )
-        ) from None
+        raise _not_confirmed() from None
     stored.sign_count = verified.new_sign_count
     stored.last_used_at = now
     db.add(stored)
@@ -347,8 +344,3 @@ def revoke_all(db: Session, *, user: User, now: datetime | None = None) -> int:
         .values(revoked_at=now or utcnow())
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
-
-
-def credential_id_bytes(value: str) -> bytes:
-    """base64url text (as the browser sends ids) to bytes."""
-    return base64url_to_bytes(value)

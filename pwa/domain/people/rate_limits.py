@@ -60,10 +60,13 @@ def check(db: Session, *, key: str, limit: Limit, now: datetime | None = None) -
     return 0.0 if excess < 0 else min(2.0**excess, limit.max_delay_seconds)
 
 
+# Longer than any window: a failure older than this counts for nothing.
+KEEP_FAILURES = timedelta(days=1)
+
+
 def record_failure(db: Session, *, key: str, now: datetime | None = None) -> None:
-    db.add(RateLimitEvent(key=key[:200], at=now or utcnow()))
-
-
-def forget_old(db: Session, *, older_than: timedelta = timedelta(days=1)) -> None:
-    """Housekeeping: failures older than any window are of no use."""
-    db.execute(sa.delete(RateLimitEvent).where(col(RateLimitEvent.at) < utcnow() - older_than))
+    """Count a failed attempt; failures too old to count are deleted on the way (the table
+    is pruned by the traffic that fills it, so no job has to remember to)."""
+    now = now or utcnow()
+    db.execute(sa.delete(RateLimitEvent).where(col(RateLimitEvent.at) < now - KEEP_FAILURES))
+    db.add(RateLimitEvent(key=key[:200], at=now))

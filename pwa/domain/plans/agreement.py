@@ -13,19 +13,18 @@ from sqlmodel import Session
 from pwa.domain.kernel import audit
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, Forbidden
+from pwa.domain.kernel.forms import FormErrors
 from pwa.domain.kernel.policy import Access
 from pwa.domain.plans import views
 from pwa.domain.plans.editing import (
-    FormErrors,
     draft_to_change,
     family_member,
-    local_day,
     lock_plan,
     replaced,
     require_open,
 )
 from pwa.domain.plans.views import contents, get_plan, plan_in_force
-from pwa.i18n import WARSAW
+from pwa.i18n import WARSAW, local_today
 from pwa.i18n import gettext as _
 from pwa.models import (
     AgreementMethod,
@@ -65,10 +64,7 @@ class PaperAgreementForm:
 def _past_day(
     errors: FormErrors, field: str, value: str, missing: str, now: datetime
 ) -> date | None:
-    day = errors.day(field, value, missing)
-    if day is not None and day > local_day(now):
-        errors[field] = _("This date cannot be in the future.")
-    return day
+    return errors.day(field, value, today=local_today(now), missing=missing)
 
 
 def record_consultation(
@@ -87,17 +83,15 @@ def record_consultation(
         errors, "consulted_on", form.consulted_on, _("Enter the date of the consultation."), now
     )
     consulted_with = errors.text(
-        "consulted_with", form.consulted_with, _("Enter the social worker's name."), NAME_LIMIT
-    )
-    remarks = errors.text("remarks", form.remarks, "", REMARKS_LIMIT)
+        "consulted_with", form.consulted_with, limit=NAME_LIMIT,
+        missing=_("Enter the social worker's name."),
+    )  # fmt: skip
+    remarks = errors.text("remarks", form.remarks, limit=REMARKS_LIMIT)
     errors.raise_any()
     draft = draft_to_change(db, actor=actor, plan=plan, family=family, now=now)
     draft.consulted_on, draft.consulted_with = consulted_on, consulted_with
     draft.consultation_remarks = remarks
-    db.add(draft)
-    db.flush()
-    audit.record(db, actor=actor, action="plan.consultation", family_id=family.id, obj=draft)
-    return draft
+    return audit.save(db, draft, actor=actor, action="plan.consultation", family_id=family.id)
 
 
 def record_foster_coordination(
@@ -119,10 +113,10 @@ def record_foster_coordination(
     coordinator = errors.text(
         "coordinator",
         form.coordinator,
-        _("Enter who coordinates the child's foster care."),
-        NAME_LIMIT,
+        limit=NAME_LIMIT,
+        missing=_("Enter who coordinates the child's foster care."),
     )
-    reference = errors.text("reference", form.reference, "", NAME_LIMIT)
+    reference = errors.text("reference", form.reference, limit=NAME_LIMIT)
     coordinated_on = _past_day(
         errors,
         "coordinated_on",
@@ -135,10 +129,7 @@ def record_foster_coordination(
     draft.foster_coordination_with = coordinator
     draft.foster_coordination_reference = reference
     draft.foster_coordination_on = coordinated_on
-    db.add(draft)
-    db.flush()
-    audit.record(db, actor=actor, action="plan.coordination", family_id=family.id, obj=draft)
-    return draft
+    return audit.save(db, draft, actor=actor, action="plan.coordination", family_id=family.id)
 
 
 # --- agreement ---------------------------------------------------------------------------
@@ -190,7 +181,7 @@ def record_paper_agreement(
     if (
         signed_on is not None
         and "signed_on" not in errors
-        and signed_on < local_day(plan.created_at)
+        and signed_on < local_today(plan.created_at)
     ):
         errors["signed_on"] = _("This version of the plan did not exist yet on that day.")
     member = family_member(db, family.id, form.member_id)
@@ -206,7 +197,7 @@ def record_paper_agreement(
         seen=None,
         # The day is what was signed; the hour is ours (noon keeps the day in any zone).
         agreed_at=now
-        if signed_on == local_day(now)
+        if signed_on == local_today(now)
         else datetime.combine(signed_on, time(12), tzinfo=WARSAW),
         agreement_method=AgreementMethod.paper,
         agreed_by_user_id=None,
@@ -240,15 +231,12 @@ def _agree(
     draft.status = PlanStatus.agreed
     for name, value in agreement.items():
         setattr(draft, name, value)
-    db.add(draft)
-    db.flush()
-    audit.record(
+    return audit.save(
         db,
+        draft,
         actor=actor,
         action="plan.agree",
         family_id=family.id,
-        obj=draft,
         version=draft.version,
         method=draft.agreement_method,
     )
-    return draft

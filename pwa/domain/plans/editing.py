@@ -16,7 +16,6 @@ show in plan_views, the history and the differences between versions in plan_dif
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,11 +28,12 @@ from sqlmodel import Session, col, select
 from pwa.domain.cases import consents, intake_rules
 from pwa.domain.kernel import audit, policy
 from pwa.domain.kernel.actors import Actor
-from pwa.domain.kernel.errors import Conflict, Invalid, NotFound
+from pwa.domain.kernel.errors import Conflict, NotFound
+from pwa.domain.kernel.forms import FormErrors, parse_uuid
 from pwa.domain.kernel.policy import Access
 from pwa.domain.plans.views import contents, current_draft, get_plan, plan_in_force
 from pwa.i18n import gettext as _
-from pwa.i18n import to_local
+from pwa.i18n import local_today
 from pwa.models import (
     CaseStatus,
     Family,
@@ -50,7 +50,6 @@ from pwa.models import (
 ASSISTANT = "assistant"  # TaskForm.owner for the assistant's own tasks
 TEXT_LIMIT = 500  # Goal.wording, Task.action, Task.expected_effect, Task.drop_reason
 ENDED_STATES = (CaseStatus.ended, CaseStatus.closed)
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -70,43 +69,10 @@ class TaskForm:
 # --- validation (shared by the plan modules) ---------------------------------------------
 
 
-class FormErrors(dict[str, str]):
-    """Field errors collected from one form, raised together as one Invalid."""
-
-    def text(self, field: str, value: str, missing: str, limit: int = TEXT_LIMIT) -> str:
-        value = value.strip()
-        if not value and missing:
-            self[field] = missing
-        elif len(value) > limit:
-            self[field] = _("This text is too long (at most %(limit)s characters).", limit=limit)
-        return value
-
-    def day(self, field: str, value: str, missing: str) -> date | None:
-        value = value.strip()
-        try:
-            if _ISO_DATE.fullmatch(value):
-                return date.fromisoformat(value)
-        except ValueError:
-            pass
-        self[field] = missing if not value else _("Enter a valid date.")
-        return None
-
-    def raise_any(self) -> None:
-        if self:
-            raise Invalid(_("Please correct the marked fields."), errors=self)
-
-
-def local_day(moment: datetime) -> date:
-    """The day it is (or was) at `moment` in Warsaw."""
-    return to_local(moment).date()
-
-
 def family_member(db: Session, family_id: uuid.UUID, member_id: str) -> FamilyMember | None:
     """The member of `family_id` whose id the form sent, if any."""
-    try:
-        member = db.get(FamilyMember, uuid.UUID(member_id.strip()))
-    except ValueError:
-        return None
+    chosen = parse_uuid(member_id)
+    member = db.get(FamilyMember, chosen) if chosen is not None else None
     return member if member is not None and member.family_id == family_id else None
 
 
@@ -116,8 +82,9 @@ def _goal_values(form: GoalForm) -> dict[str, object]:
     if area not in {choice.value for choice in GoalArea}:
         errors["area"] = _("Choose the area of the family's life this goal is about.")
     wording = errors.text(
-        "wording", form.wording, _("Write the goal in words the family understands.")
-    )
+        "wording", form.wording, limit=TEXT_LIMIT,
+        missing=_("Write the goal in words the family understands."),
+    )  # fmt: skip
     errors.raise_any()
     return {"area": GoalArea(area), "wording": wording}
 
@@ -127,11 +94,14 @@ def _task_values(
 ) -> dict[str, object]:
     errors = FormErrors()
     values: dict[str, object] = {
-        "action": errors.text("action", form.action, _("Describe what is to be done.")),
+        "action": errors.text(
+            "action", form.action, limit=TEXT_LIMIT, missing=_("Describe what is to be done.")
+        ),
         "expected_effect": errors.text(
             "expected_effect",
             form.expected_effect,
-            _("Describe the expected effect: what will be different when this is done."),
+            limit=TEXT_LIMIT,
+            missing=_("Describe the expected effect: what will be different when this is done."),
         ),
         "due_on": _due_on(errors, form.due_on, today=today, new=existing is None),
         "owner_is_assistant": form.owner.strip() == ASSISTANT,
@@ -150,7 +120,7 @@ def _task_values(
 
 
 def _due_on(errors: FormErrors, value: str, *, today: date, new: bool) -> date | None:
-    due_on = errors.day("due_on", value, _("Enter the due date."))
+    due_on = errors.day("due_on", value, missing=_("Enter the due date."))
     if due_on is not None and new and due_on < today:
         errors["due_on"] = _("The due date of a new task cannot be in the past.")
     return due_on
@@ -333,10 +303,7 @@ def add_goal(
     draft = draft_to_change(db, actor=actor, plan=plan, family=family, now=now)
     last = db.exec(select(sa.func.max(Goal.position)).where(Goal.plan_id == draft.id)).one()
     goal = Goal(plan_id=draft.id, position=(last or 0) + 1, **values)  # type: ignore[arg-type]
-    db.add(goal)
-    db.flush()
-    audit.record(db, actor=actor, action="goal.create", family_id=family.id, obj=goal)
-    return goal
+    return audit.save(db, goal, actor=actor, action="goal.create", family_id=family.id)
 
 
 def edit_goal(
@@ -349,10 +316,7 @@ def edit_goal(
     goal = _goal_in(db, draft, goal)
     for name, value in values.items():
         setattr(goal, name, value)
-    db.add(goal)
-    db.flush()
-    audit.record(db, actor=actor, action="goal.update", family_id=family.id, obj=goal)
-    return goal
+    return audit.save(db, goal, actor=actor, action="goal.update", family_id=family.id)
 
 
 def remove_goal(
@@ -379,14 +343,11 @@ def add_task(
     """A new task at the end of a goal; its due date cannot be in the past."""
     now = now or utcnow()
     goal, plan, family = _load_goal(db, actor, goal_id)
-    values = _task_values(db, form, family_id=family.id, today=local_day(now), existing=None)
+    values = _task_values(db, form, family_id=family.id, today=local_today(now), existing=None)
     goal = _goal_in(db, draft_to_change(db, actor=actor, plan=plan, family=family, now=now), goal)
     last = db.exec(select(sa.func.max(Task.position)).where(Task.goal_id == goal.id)).one()
     task = Task(goal_id=goal.id, position=(last or 0) + 1, **values)  # type: ignore[arg-type]
-    db.add(task)
-    db.flush()
-    audit.record(db, actor=actor, action="task.create", family_id=family.id, obj=task)
-    return task
+    return audit.save(db, task, actor=actor, action="task.create", family_id=family.id)
 
 
 def edit_task(
@@ -401,7 +362,7 @@ def edit_task(
     """Change a task's action, owner, due date (a past one is allowed) and expected effect."""
     now = now or utcnow()
     task, _goal, _plan, family = load_task(db, actor, task_id)
-    values = _task_values(db, form, family_id=family.id, today=local_day(now), existing=task)
+    values = _task_values(db, form, family_id=family.id, today=local_today(now), existing=task)
     return _change_task(db, actor, task_id, revision, values, now)
 
 
@@ -417,7 +378,7 @@ def change_due_date(
     """The inline edit of one task's due date (an existing task's may be in the past)."""
     now = now or utcnow()
     errors = FormErrors()
-    values = {"due_on": _due_on(errors, due_on, today=local_day(now), new=False)}
+    values = {"due_on": _due_on(errors, due_on, today=local_today(now), new=False)}
     load_task(db, actor, task_id)
     errors.raise_any()
     return _change_task(db, actor, task_id, revision, values, now)

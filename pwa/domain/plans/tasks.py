@@ -20,10 +20,11 @@ from sqlmodel import Session, col, select
 from pwa.domain.kernel import audit, policy
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, Forbidden
+from pwa.domain.kernel.forms import FormErrors
 from pwa.domain.kernel.policy import Access
 from pwa.domain.plans.editing import (
     ENDED_STATES,
-    FormErrors,
+    TEXT_LIMIT,
     changed_meanwhile,
     ended,
     load_task,
@@ -54,14 +55,14 @@ def mark_done(
     db: Session, *, actor: Actor, task_id: uuid.UUID, revision: int, now: datetime | None = None
 ) -> TaskResult:
     """Staff, or the family member who owns the task, mark it done."""
-    return _set_state(
+    return change_state(
         db, actor, task_id, revision, TaskState.done, done_at=now or utcnow(), by=actor.id
     )
 
 
 def reopen_task(db: Session, *, actor: Actor, task_id: uuid.UUID, revision: int) -> TaskResult:
     """Staff reopen a done or dropped task."""
-    return _set_state(db, actor, task_id, revision, TaskState.open)
+    return change_state(db, actor, task_id, revision, TaskState.open)
 
 
 def drop_task(
@@ -69,13 +70,15 @@ def drop_task(
 ) -> TaskResult:
     """Staff drop a task, with a reason."""
     errors = FormErrors()
-    reason = errors.text("reason", reason, _("Give the reason for dropping the task."))
+    reason = errors.text(
+        "reason", reason, limit=TEXT_LIMIT, missing=_("Give the reason for dropping the task.")
+    )
     load_task(db, actor, task_id, need=Access.shared)  # who may not see it learns nothing
     errors.raise_any()
-    return _set_state(db, actor, task_id, revision, TaskState.dropped, reason=reason)
+    return change_state(db, actor, task_id, revision, TaskState.dropped, reason=reason)
 
 
-def _set_state(
+def change_state(
     db: Session,
     actor: Actor,
     task_id: uuid.UUID,
@@ -86,6 +89,7 @@ def _set_state(
     by: uuid.UUID | None = None,
     reason: str = "",
 ) -> TaskResult:
+    """The one way a task's state changes (the plan page and a visit's ticks alike)."""
     task, goal, plan, family = load_task(db, actor, task_id, need=Access.shared)
     staff = policy.family_access(db, actor=actor, family=family) is Access.full
     if not staff and state is not TaskState.done:

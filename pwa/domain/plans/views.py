@@ -12,8 +12,10 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from pwa.domain.cases import caseload
 from pwa.domain.kernel import audit, policy
@@ -127,6 +129,16 @@ def get_plan(
     return plan, policy.get_family(db, actor=actor, family_id=plan.family_id, need=need)
 
 
+def tasks_in_force(*where: Any) -> SelectOfScalar[Task]:
+    """A query of the tasks of plans in force, narrowed by `where` (on Task or Plan)."""
+    return (
+        select(Task)
+        .join(Goal, col(Goal.id) == col(Task.goal_id))
+        .join(Plan, col(Plan.id) == col(Goal.plan_id))
+        .where(Plan.status == PlanStatus.agreed, *where)
+    )
+
+
 def plan_in_force(db: Session, *, family_id: uuid.UUID) -> Plan | None:
     """The agreed version (at most one per family)."""
     return db.exec(
@@ -172,13 +184,6 @@ def staff_plan(db: Session, *, actor: Actor, family_id: uuid.UUID) -> StaffPlanV
         in_force=contents(db, plan=in_force) if in_force else None,
         draft=contents(db, plan=draft) if draft else None,
     )
-
-
-def plan_version(db: Session, *, actor: Actor, plan_id: uuid.UUID) -> PlanContents:
-    """Any version of a plan, for staff (e.g. opened from the history)."""
-    plan, family = get_plan(db, actor=actor, plan_id=plan_id, need=Access.full)
-    audit.record(db, actor=actor, action="plan.read", family_id=family.id, obj=plan)
-    return contents(db, plan=plan)
 
 
 # --- what is shared with the family: its page and the printout ---------------------------

@@ -15,7 +15,7 @@ What each figure means (months are Europe/Warsaw months; see `reports` for case 
 - overdue: at the end of the month (for the month under way: today), the families assigned to
   her that day, active that day, whose periodic assessment was overdue: due 6 months after the
   later of the start of work and the last initial or periodic assessment written by then
-  (`homes.assessment_due`), and overdue the day after it is due;
+  (`assessments.due.assessment_due`), and overdue the day after it is due;
 - tasks done: plan tasks of the families she worked with in the month that are done and whose
   Task.done_at (UTC) falls on a Warsaw day of the month; a task copied into a newer version
   of the plan is counted once (by its lineage);
@@ -36,17 +36,17 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from pwa.domain.centre.homes import assessment_due
+from pwa.domain.assessments.due import assessment_due
 from pwa.domain.kernel import audit, policy
 from pwa.domain.kernel.actors import Actor
-from pwa.domain.kernel.errors import Forbidden, NotFound
+from pwa.domain.kernel.csv import csv_file
+from pwa.domain.kernel.errors import NotFound
 from pwa.domain.reports.charts import BarChart, bar_chart
 from pwa.domain.reports.periods import (
     DAY,
     CaseHistory,
     Span,
     assignment_days,
-    csv_file,
     hours_text,
     load_histories,
     month_start,
@@ -135,8 +135,7 @@ def report_assistants(db: Session, *, actor: Actor) -> list[User]:
     """The assistants whose reports `actor` may read: all of the centre, or only herself."""
     if actor.role is Role.assistant:
         return [actor.user]
-    if actor.role is not Role.coordinator:
-        raise Forbidden(_("Reports are for the centre's staff."))
+    policy.require_coordinator(actor)
     return list(
         db.exec(
             select(User)

@@ -18,8 +18,6 @@ put in a month: a task done on 31.12 at 23:30 Warsaw time belongs to December.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import uuid
 from collections import defaultdict
@@ -30,7 +28,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlmodel import Session, col, select
 
 from pwa.domain.kernel.errors import Invalid
-from pwa.domain.visits.diary import _text_cell as text_cell
 from pwa.i18n import WARSAW
 from pwa.i18n import gettext as _
 from pwa.models import Assignment, CaseEvent, CaseStatus, EndReason, Family
@@ -255,12 +252,3 @@ def overlap(a: Span, b: Span) -> bool:
 def hours_text(minutes: int) -> str:
     """Hours with a decimal comma, as Polish Excel reads numbers ("1,50")."""
     return f"{minutes / 60:.2f}".replace(".", ",")
-
-
-def csv_file(rows: Iterable[Sequence[object]]) -> bytes:
-    """A CSV file for Polish Excel: UTF-8 with a BOM, ";" between cells (see `diary_csv`)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([text_cell(cell) if isinstance(cell, str) else cell for cell in row])
-    return buffer.getvalue().encode("utf-8-sig")

@@ -37,13 +37,13 @@ from sqlmodel import Session, col, select
 
 from pwa.domain.kernel import audit, policy
 from pwa.domain.kernel.actors import Actor
-from pwa.domain.kernel.errors import Forbidden, NotFound
+from pwa.domain.kernel.csv import csv_file
+from pwa.domain.kernel.errors import NotFound
 from pwa.domain.reports.charts import BarChart, column_chart
 from pwa.domain.reports.monthly import VisitFigures
 from pwa.domain.reports.periods import (
     CaseHistory,
     assignment_days,
-    csv_file,
     hours_text,
     load_histories,
     next_month,
@@ -205,8 +205,7 @@ def _in(day: date, span: tuple[date, date]) -> bool:
 
 def yearly_figures(db: Session, *, actor: Actor, year: int, today: date) -> YearlyFigures:
     """The figures of the coordinator's centre for `year` (audited)."""
-    if actor.role is not Role.coordinator or not actor.user.is_active:
-        raise Forbidden(_("Only a coordinator can do this."))
+    policy.require_coordinator(actor)
     centre = db.get(Centre, actor.centre_id)
     if centre is None:
         raise NotFound

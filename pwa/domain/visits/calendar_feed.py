@@ -39,9 +39,7 @@ def renew_calendar_token(db: Session, *, actor: Actor) -> str:
     token = secrets.token_urlsafe(32)
     user = actor.user
     user.calendar_token_hash = hash_token(token)
-    db.add(user)
-    db.flush()
-    audit.record(db, actor=actor, action="calendar.renew", obj=user)
+    audit.save(db, user, actor=actor, action="calendar.renew")
     return token
 
 
@@ -50,9 +48,7 @@ def stop_calendar_feed(db: Session, *, actor: Actor) -> None:
     user = actor.user
     if user.calendar_token_hash is not None:
         user.calendar_token_hash = None
-        db.add(user)
-        db.flush()
-        audit.record(db, actor=actor, action="calendar.stop", obj=user)
+        audit.save(db, user, actor=actor, action="calendar.stop")
 
 
 def feed_owner(db: Session, *, token: str) -> User:

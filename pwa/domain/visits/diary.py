@@ -8,8 +8,6 @@ phone's stand-in for the signed visit protocol); the diary shows who confirmed a
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -21,10 +19,11 @@ from sqlmodel.sql.expression import Select, SelectOfScalar
 
 from pwa.domain.kernel import audit, policy
 from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.csv import csv_file
 from pwa.domain.kernel.errors import Forbidden, NotFound
 from pwa.domain.kernel.policy import Access
 from pwa.domain.visits.meetings import place_words
-from pwa.domain.visits.recording import booked_meeting, edit_deadline
+from pwa.domain.visits.recording import booked_meeting, edit_deadline, may_edit
 from pwa.i18n import gettext as _
 from pwa.i18n import to_local
 from pwa.labels import label
@@ -184,45 +183,23 @@ def assistant_diary(db: Session, *, actor: Actor, assistant_id: uuid.UUID, month
     return Diary(month=month_bounds(month)[0], rows=_rows(db, found), assistant=author)
 
 
-# Excel opens a CSV file with a spreadsheet formula in a cell as that formula: free text that
-# starts like one is written as plain text instead (OWASP "CSV injection").
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _text_cell(value: str) -> str:
-    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
-
-
 def diary_csv(diary: Diary) -> bytes:
     """The diary as a CSV file that Polish Excel opens with Polish letters and columns."""
-    buffer = io.StringIO()
-    # Polish Excel splits a CSV file on the list separator of the Polish regional settings,
-    # which is ";" (the comma is the decimal separator there): with "," every row would land
-    # in a single column.
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(
+    header = [
+        _("Date"), _("Start time"), _("Length (minutes)"), _("Place"), _("Kind of visit"),
+        _("Case number"), _("Family"), _("Recorded by"), _("Present"),
+        _("Confirmed by"), _("Confirmed on"),
+    ]  # fmt: skip
+    rows = [
         [
-            _("Date"), _("Start time"), _("Length (minutes)"), _("Place"), _("Kind of visit"),
-            _("Case number"), _("Family"), _("Recorded by"), _("Present"),
-            _("Confirmed by"), _("Confirmed on"),
+            row.visit_date.strftime("%d.%m.%Y"), row.starts_at.strftime("%H:%M"),
+            row.duration_minutes, row.place, label(row.kind), row.case_number,
+            row.family_name, row.author_name, row.present, row.confirmed_by_name,
+            to_local(row.confirmed_at).strftime("%d.%m.%Y %H:%M") if row.confirmed_at else "",
         ]
-    )  # fmt: skip
-    for row in diary.rows:
-        confirmed = (
-            to_local(row.confirmed_at).strftime("%d.%m.%Y %H:%M") if row.confirmed_at else ""
-        )
-        writer.writerow(
-            [
-                row.visit_date.strftime("%d.%m.%Y"), row.starts_at.strftime("%H:%M"),
-                row.duration_minutes, _text_cell(row.place), label(row.kind),
-                _text_cell(row.case_number), _text_cell(row.family_name),
-                _text_cell(row.author_name), _text_cell(row.present),
-                _text_cell(row.confirmed_by_name), confirmed,
-            ]
-        )  # fmt: skip
-    # The byte-order mark tells Excel the file is UTF-8; without it Excel reads it as
-    # Windows-1250 and garbles ą, ę, ł, ó, ś, ź, ż.
-    return buffer.getvalue().encode("utf-8-sig")
+        for row in diary.rows
+    ]  # fmt: skip
+    return csv_file([header, *rows])
 
 
 # --- one visit (staff) ---------------------------------------------------------------------
@@ -269,7 +246,7 @@ def visit_detail(db: Session, *, actor: Actor, visit_id: uuid.UUID, now: datetim
         revisions=list(revisions),
         next_meeting=booked_meeting(db, visit),
         editable_until=until,
-        may_edit=visit.author_id == actor.id and now <= until,
+        may_edit=may_edit(db, visit=visit, actor=actor, now=now),
     )
 
 
@@ -355,8 +332,6 @@ def confirm_visit(db: Session, *, actor: Actor, visit_id: uuid.UUID, now: dateti
         raise NotFound
     if visit.confirmed_at is None:
         visit.confirmed_at, visit.confirmed_by_id = now, actor.id
-        db.add(visit)
-        db.flush()
-        audit.record(db, actor=actor, action="visit.confirm", family_id=family.id, obj=visit)
+        audit.save(db, visit, actor=actor, action="visit.confirm", family_id=family.id)
     names = _names(db, [visit.author_id, visit.confirmed_by_id])
     return _family_visit(visit, db.get(Centre, family.centre_id), names)

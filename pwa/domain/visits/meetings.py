@@ -1,8 +1,7 @@
 """Meetings with the family: scheduled, moved (the family sees what changed) and cancelled.
 
-Also the small readers of form fields that visits and office hours share: a date as the
-browser's date input sends it (or typed the Polish way), a time as HH:MM, a length in
-minutes, and a place (the family's home, the centre, or another place in words).
+Also the small readers of form fields that visits and office hours share: a time as HH:MM,
+a length in minutes, and a place (the family's home, the centre, or another place in words).
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ from sqlmodel import Session, col, select
 from pwa.domain.kernel import audit, policy
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, Invalid, NotFound
+from pwa.domain.kernel.forms import parse_date, parse_enum, too_long
 from pwa.domain.kernel.policy import Access
 from pwa.i18n import WARSAW
 from pwa.i18n import gettext as _
@@ -33,21 +33,9 @@ CANCEL_REASON_MAX = 300
 
 _CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 _MINUTES = re.compile(r"\d{1,5}")
-_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y")  # the date input's ISO value, or typed 23.11.2026
 
 
 # --- reading form fields ------------------------------------------------------------------
-
-
-def parse_date(raw: str) -> date | None:
-    """A date from a form, or None when it is not one."""
-    raw = raw.strip()
-    for pattern in _DATE_FORMATS:
-        try:
-            return datetime.strptime(raw, pattern).date()
-        except ValueError:
-            continue
-    return None
 
 
 def parse_clock(raw: str) -> time | None:
@@ -77,9 +65,8 @@ def parse_place(
     The words are kept only for another place: a home or the centre needs none, and the
     family's address must never be copied into a visit or a meeting.
     """
-    try:
-        kind = PlaceKind(kind_raw.strip())
-    except ValueError:
+    kind = parse_enum(PlaceKind, kind_raw)
+    if kind is None:
         errors[kind_field] = _("Choose the place.")
         return None
     text = " ".join(text_raw.split())
@@ -92,10 +79,6 @@ def parse_place(
         errors[text_field] = too_long(PLACE_TEXT_MAX)
         return None
     return kind, text
-
-
-def too_long(limit: int) -> str:
-    return _("This text is too long (%(limit)s characters at most).", limit=limit)
 
 
 def local_start(day: date, clock: time) -> datetime:
@@ -177,10 +160,7 @@ def add_meeting(
         created_from_visit_id=created_from_visit_id,
         created_at=now,
     )
-    db.add(meeting)
-    db.flush()
-    audit.record(db, actor=actor, action="meeting.create", family_id=family.id, obj=meeting)
-    return meeting
+    return audit.save(db, meeting, actor=actor, action="meeting.create", family_id=family.id)
 
 
 def schedule_meeting(
@@ -244,13 +224,15 @@ def move_meeting(
     meeting.previous_starts_at = previous
     meeting.starts_at = starts
     meeting.updated_at = now
-    db.add(meeting)
-    db.flush()
-    audit.record(
-        db, actor=actor, action="meeting.move", family_id=meeting.family_id, obj=meeting,
-        previous_starts_at=previous.isoformat(), starts_at=starts.isoformat(),
-    )  # fmt: skip
-    return meeting
+    return audit.save(
+        db,
+        meeting,
+        actor=actor,
+        action="meeting.move",
+        family_id=meeting.family_id,
+        previous_starts_at=previous.isoformat(),
+        starts_at=starts.isoformat(),
+    )
 
 
 def cancel_meeting(
@@ -271,13 +253,14 @@ def cancel_meeting(
     meeting.status = MeetingStatus.cancelled
     meeting.cancel_reason = reason
     meeting.updated_at = now
-    db.add(meeting)
-    db.flush()
-    audit.record(
-        db, actor=actor, action="meeting.cancel", family_id=meeting.family_id, obj=meeting,
+    return audit.save(
+        db,
+        meeting,
+        actor=actor,
+        action="meeting.cancel",
+        family_id=meeting.family_id,
         reason=reason,
-    )  # fmt: skip
-    return meeting
+    )
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -288,7 +271,14 @@ def _not_over(now: datetime) -> sa.ColumnElement[bool]:
     return col(Meeting.starts_at) > now - timedelta(minutes=MAX_MINUTES)
 
 
-def _upcoming(meetings: list[Meeting], now: datetime) -> list[Meeting]:
+def _upcoming(db: Session, *, actor: Actor, family: Family, now: datetime) -> list[Meeting]:
+    """The family's meetings not yet over (cancelled ones too), soonest first (audited)."""
+    meetings = db.exec(
+        select(Meeting)
+        .where(Meeting.family_id == family.id, _not_over(now))
+        .order_by(col(Meeting.starts_at))
+    ).all()
+    audit.record(db, actor=actor, action="meeting.list", family_id=family.id)
     return [m for m in meetings if m.starts_at + timedelta(minutes=m.duration_minutes) > now]
 
 
@@ -297,13 +287,7 @@ def family_meetings(
 ) -> list[Meeting]:
     """Staff: the family's meetings not yet over (cancelled ones too), soonest first."""
     family = policy.get_family(db, actor=actor, family_id=family_id, need=Access.full)
-    meetings = db.exec(
-        select(Meeting)
-        .where(Meeting.family_id == family.id, _not_over(now))
-        .order_by(col(Meeting.starts_at))
-    ).all()
-    audit.record(db, actor=actor, action="meeting.list", family_id=family.id)
-    return _upcoming(list(meetings), now)
+    return _upcoming(db, actor=actor, family=family, now=now)
 
 
 @dataclass(frozen=True)
@@ -338,12 +322,6 @@ def meetings_for_family_member(db: Session, *, actor: Actor, now: datetime) -> l
         raise NotFound
     family = policy.get_family(db, actor=actor, family_id=actor.user.family_id, need=Access.shared)
     centre = db.get(Centre, family.centre_id)
-    meetings = db.exec(
-        select(Meeting)
-        .where(Meeting.family_id == family.id, _not_over(now))
-        .order_by(col(Meeting.starts_at))
-    ).all()
-    audit.record(db, actor=actor, action="meeting.list", family_id=family.id)
     return [
         FamilyMeeting(
             id=m.id,
@@ -355,5 +333,5 @@ def meetings_for_family_member(db: Session, *, actor: Actor, now: datetime) -> l
             cancel_reason=m.cancel_reason,
             previous_starts_at=m.previous_starts_at,
         )
-        for m in _upcoming(list(meetings), now)
+        for m in _upcoming(db, actor=actor, family=family, now=now)
     ]

@@ -5,7 +5,6 @@ A coordinator sets them in the centre's settings (day(s), hours, place, phone, e
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -15,13 +14,14 @@ from functools import cache
 import holidays
 from sqlmodel import Session, col, select
 
-from pwa.domain.kernel import audit
+from pwa.domain.kernel import audit, policy
 from pwa.domain.kernel.actors import Actor
-from pwa.domain.kernel.errors import Forbidden, Invalid, NotFound
-from pwa.domain.visits.meetings import parse_clock, too_long
+from pwa.domain.kernel.errors import Invalid, NotFound
+from pwa.domain.kernel.forms import FormErrors
+from pwa.domain.visits.meetings import parse_clock
 from pwa.i18n import WARSAW
 from pwa.i18n import gettext as _
-from pwa.models import OfficeHours, Role
+from pwa.models import OfficeHours
 
 # How far ahead to look for the next slots (a year is more than any run of holidays).
 SEARCH_HORIZON_DAYS = 370
@@ -113,9 +113,6 @@ def holidays_without_office_hours(
 # --- the centre's settings: office hours, edited by a coordinator ----------------------------
 
 PLACE_MAX = 200
-PHONE_MAX = 40
-EMAIL_MAX = 120
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 @dataclass(frozen=True)
@@ -151,11 +148,6 @@ def centre_office_hours(db: Session, *, centre_id: uuid.UUID) -> list[OfficeHour
     )
 
 
-def _require_coordinator(actor: Actor) -> None:
-    if actor.role is not Role.coordinator or not actor.user.is_active:
-        raise Forbidden(_("Only a coordinator can change the centre's settings."))
-
-
 def _weekdays(raw: tuple[str, ...], errors: dict[str, str]) -> tuple[int, ...]:
     days: set[int] = set()
     for value in raw:
@@ -170,7 +162,7 @@ def _weekdays(raw: tuple[str, ...], errors: dict[str, str]) -> tuple[int, ...]:
 
 
 def _check(form: OfficeHoursForm) -> _Checked:
-    errors: dict[str, str] = {}
+    errors = FormErrors()
     weekdays = _weekdays(form.weekdays, errors)
     starts, ends = parse_clock(form.starts_at), parse_clock(form.ends_at)
     if starts is None:
@@ -179,18 +171,14 @@ def _check(form: OfficeHoursForm) -> _Checked:
         errors["ends_at"] = _("Enter the time as HH:MM, e.g. 09:30.")
     elif starts is not None and starts >= ends:
         errors["ends_at"] = _("Office hours must end after they start.")
-    place, phone, email = (" ".join(v.split()) for v in (form.place, form.phone, form.email))
-    if not place:
-        errors["place"] = _("Enter where the office hours are held.")
-    for field, value, limit in (
-        ("place", place, PLACE_MAX), ("phone", phone, PHONE_MAX), ("email", email, EMAIL_MAX)
-    ):  # fmt: skip
-        if len(value) > limit:
-            errors[field] = too_long(limit)
-    if email and "email" not in errors and not _EMAIL.fullmatch(email):
-        errors["email"] = _("Enter an e-mail address, e.g. ops@example.pl.")
-    if errors or starts is None or ends is None:
-        raise Invalid(_("Please correct the marked fields."), errors=errors)
+    place = errors.text(
+        "place", " ".join(form.place.split()), limit=PLACE_MAX,
+        missing=_("Enter where the office hours are held."),
+    )  # fmt: skip
+    phone = errors.phone("phone", " ".join(form.phone.split()))
+    email = errors.email("email", form.email)
+    errors.raise_any()
+    assert starts is not None and ends is not None  # no errors means both were read
     return _Checked(weekdays, starts, ends, place, phone, email)
 
 
@@ -207,7 +195,7 @@ def _refuse_overlap(
 
 def add_office_hours(db: Session, *, actor: Actor, form: OfficeHoursForm) -> list[OfficeHours]:
     """New office hours on each chosen weekday (a coordinator of the centre)."""
-    _require_coordinator(actor)
+    policy.require_coordinator(actor)
     checked = _check(form)
     _refuse_overlap(db, centre_id=actor.centre_id, checked=checked)
     slots = [
@@ -230,7 +218,7 @@ def add_office_hours(db: Session, *, actor: Actor, form: OfficeHoursForm) -> lis
 
 
 def _own_slot(db: Session, actor: Actor, slot_id: uuid.UUID) -> OfficeHours:
-    _require_coordinator(actor)
+    policy.require_coordinator(actor)
     slot = db.get(OfficeHours, slot_id)
     if slot is None or slot.centre_id != actor.centre_id:
         raise NotFound
@@ -254,10 +242,7 @@ def change_office_hours(
         checked.ends_at,
     )
     slot.place, slot.phone, slot.email = checked.place, checked.phone, checked.email
-    db.add(slot)
-    db.flush()
-    audit.record(db, actor=actor, action="office_hours.update", obj=slot, previous=previous)
-    return slot
+    return audit.save(db, slot, actor=actor, action="office_hours.update", previous=previous)
 
 
 def remove_office_hours(db: Session, *, actor: Actor, slot_id: uuid.UUID) -> None:

@@ -19,7 +19,10 @@ from pwa.domain.cases import consents
 from pwa.domain.kernel import audit, policy
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, Forbidden, Invalid, NotFound
+from pwa.domain.kernel.forms import parse_date, parse_enum, parse_uuid, too_long
 from pwa.domain.kernel.policy import Access
+from pwa.domain.plans import tasks as plan_tasks
+from pwa.domain.plans.views import tasks_in_force
 from pwa.domain.visits import meetings
 from pwa.i18n import WARSAW, ngettext
 from pwa.i18n import gettext as _
@@ -28,11 +31,9 @@ from pwa.models import (
     Centre,
     Family,
     FamilyMember,
-    Goal,
     Meeting,
     PlaceKind,
     Plan,
-    PlanStatus,
     Task,
     TaskState,
     Visit,
@@ -43,25 +44,6 @@ from pwa.models import (
 
 PRESENT_OTHERS_MAX = 300
 NOTES_MAX = 20_000
-
-
-@dataclass(frozen=True)
-class VisitForm:
-    """A new visit as the form sends it (strings, unchecked); `visit_id` made by the client."""
-
-    visit_id: str
-    visit_date: str
-    starts_at: str
-    duration_minutes: str
-    place_kind: str
-    place_text: str
-    present_member_ids: tuple[str, ...]
-    present_others: str
-    kind: str
-    notes: str
-    done_task_ids: tuple[str, ...] = ()
-    next_meeting_date: str = ""
-    next_meeting_time: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,6 +59,17 @@ class VisitEditForm:
     present_others: str
     kind: str
     notes: str
+
+
+@dataclass(frozen=True)
+class VisitForm(VisitEditForm):
+    """A new visit as the form sends it: its fields, the id the client made for it, the plan
+    tasks ticked during it and the next meeting to book (strings, unchecked)."""
+
+    visit_id: str = ""
+    done_task_ids: tuple[str, ...] = ()
+    next_meeting_date: str = ""
+    next_meeting_time: str = ""
 
 
 @dataclass(frozen=True)
@@ -105,13 +98,6 @@ class _Fields:
 _SHOWN_TO_FAMILY = ("visit_date", "starts_at", "duration_minutes", "place_kind", "place_text")
 
 
-def parse_uuid(raw: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(raw.strip())
-    except ValueError:
-        return None
-
-
 def _year_before(day: date) -> date:
     try:
         return day.replace(year=day.year - 1)
@@ -120,7 +106,7 @@ def _year_before(day: date) -> date:
 
 
 def _check_date(raw: str, *, now: datetime, errors: dict[str, str]) -> date | None:
-    day = meetings.parse_date(raw)
+    day = parse_date(raw)
     today = now.astimezone(WARSAW).date()
     if day is None:
         errors["visit_date"] = _("Enter a date, e.g. 23.11.2026.")
@@ -156,7 +142,7 @@ def _check_fields(
     db: Session,
     *,
     family: Family,
-    form: VisitForm | VisitEditForm,
+    form: VisitEditForm,
     now: datetime,
     errors: dict[str, str],
 ) -> _Fields | None:
@@ -173,15 +159,13 @@ def _check_fields(
     present = _check_members(db, family, form.present_member_ids, errors)
     others = " ".join(form.present_others.split())
     if len(others) > PRESENT_OTHERS_MAX:
-        errors["present_others"] = meetings.too_long(PRESENT_OTHERS_MAX)
-    try:
-        kind: VisitKind | None = VisitKind(form.kind.strip())
-    except ValueError:
-        kind = None
+        errors["present_others"] = too_long(PRESENT_OTHERS_MAX)
+    kind = parse_enum(VisitKind, form.kind)
+    if kind is None:
         errors["kind"] = _("Choose the kind of visit.")
     notes = form.notes.strip()
     if len(notes) > NOTES_MAX:
-        errors["notes"] = meetings.too_long(NOTES_MAX)
+        errors["notes"] = too_long(NOTES_MAX)
     if errors or day is None or clock is None or minutes is None or place is None or kind is None:
         return None
     return _Fields(
@@ -196,13 +180,8 @@ def _check_done_tasks(
     """Tasks ticked on the form: only tasks of the family's agreed plan, none dropped."""
     ids = {parse_uuid(raw) for raw in raw_ids if raw.strip()}
     tasks = db.exec(
-        select(Task)
-        .join(Goal, col(Goal.id) == col(Task.goal_id))
-        .join(Plan, col(Plan.id) == col(Goal.plan_id))
-        .where(
-            Plan.family_id == family.id,
-            Plan.status == PlanStatus.agreed,
-            col(Task.id).in_([i for i in ids if i is not None]),
+        tasks_in_force(
+            Plan.family_id == family.id, col(Task.id).in_([i for i in ids if i is not None])
         )
     ).all()
     if None in ids or ids - {task.id for task in tasks}:
@@ -298,11 +277,8 @@ def record_visit(
 
     db.add_all(VisitAttendance(visit_id=visit.id, member_id=m) for m in sorted(fields.present))
     for task in tasks:
-        if task.state is TaskState.open:
-            task.state, task.done_at, task.done_by_id = TaskState.done, now, actor.id
-            task.revision += 1
-            db.add(task)
-            audit.record(db, actor=actor, action="task.done", family_id=family.id, obj=task)
+        if task.state is TaskState.open:  # through the plan's compare-and-set: the draft follows
+            plan_tasks.mark_done(db, actor=actor, task_id=task.id, revision=task.revision, now=now)
     meeting = None
     if next_start is not None:
         meeting = meetings.add_meeting(
@@ -327,12 +303,35 @@ def _present_ids(db: Session, visit_id: uuid.UUID) -> set[uuid.UUID]:
     )
 
 
-def edit_deadline(db: Session, visit: Visit) -> datetime:
-    """Until when the author may change the visit (the centre's window from recording)."""
+def _edit_window_hours(db: Session, visit: Visit) -> int:
     family = db.get(Family, visit.family_id)
     centre = db.get(Centre, family.centre_id) if family else None
-    hours = centre.visit_edit_window_hours if centre else 0
-    return visit.created_at + timedelta(hours=hours)
+    return centre.visit_edit_window_hours if centre else 0
+
+
+def edit_deadline(db: Session, visit: Visit) -> datetime:
+    """Until when the author may change the visit (the centre's window from recording)."""
+    return visit.created_at + timedelta(hours=_edit_window_hours(db, visit))
+
+
+def may_edit(db: Session, *, visit: Visit, actor: Actor, now: datetime) -> bool:
+    """Only its author changes a visit, and only within the centre's window."""
+    return visit.author_id == actor.id and now <= edit_deadline(db, visit)
+
+
+def require_editable(db: Session, *, visit: Visit, actor: Actor, now: datetime) -> None:
+    """`may_edit`, or the refusal that says why not."""
+    if visit.author_id != actor.id:
+        raise Forbidden(_("Only the person who recorded a visit can change it."))
+    if now > edit_deadline(db, visit):
+        hours = _edit_window_hours(db, visit)
+        raise Conflict(
+            ngettext(
+                "A visit can be changed only within %(num)s hour of recording it.",
+                "A visit can be changed only within %(num)s hours of recording it.",
+                hours,
+            )
+        )
 
 
 def edit_visit(
@@ -343,18 +342,7 @@ def edit_visit(
     if visit is None:
         raise NotFound
     family = policy.get_family(db, actor=actor, family_id=visit.family_id, need=Access.full)
-    if visit.author_id != actor.id:
-        raise Forbidden(_("Only the person who recorded a visit can change it."))
-    if now > edit_deadline(db, visit):
-        centre = db.get(Centre, family.centre_id)
-        hours = centre.visit_edit_window_hours if centre else 0
-        raise Conflict(
-            ngettext(
-                "A visit can be changed only within %(num)s hour of recording it.",
-                "A visit can be changed only within %(num)s hours of recording it.",
-                hours,
-            )
-        )
+    require_editable(db, visit=visit, actor=actor, now=now)
     errors: dict[str, str] = {}
     fields = _check_fields(db, family=family, form=form, now=now, errors=errors)
     if errors or fields is None:
@@ -393,12 +381,13 @@ def edit_visit(
     if reconfirm:
         visit.confirmed_at, visit.confirmed_by_id = None, None
     visit.updated_at = now
-    db.add(visit)
-    db.flush()
-    audit.record(
-        db, actor=actor, action="visit.update", family_id=family.id, obj=visit,
+    return audit.save(
+        db,
+        visit,
+        actor=actor,
+        action="visit.update",
+        family_id=family.id,
         changed=sorted([*previous, *(["present"] if present != fields.present else [])]),
         previous={k: str(v) for k, v in previous.items() if k != "notes"},
         confirmation_cleared=reconfirm,
-    )  # fmt: skip
-    return visit
+    )

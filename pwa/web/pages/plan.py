@@ -33,14 +33,6 @@ def plan_url(request: Request, family_id: uuid.UUID, anchor: str = "") -> str:
     return path_for(request, "family_plan", family_id=family_id, anchor=anchor)
 
 
-def form_uuid(value: str) -> uuid.UUID | None:
-    """An id sent back by one of our forms (None when missing or malformed)."""
-    try:
-        return uuid.UUID(value.strip())
-    except ValueError:
-        return None
-
-
 def family_of_plan(request: Request, actor: Actor, plan_id: uuid.UUID) -> Family:
     _plan, family = views.get_plan(request.state.db, actor=actor, plan_id=plan_id)
     return family
