@@ -11,6 +11,7 @@ from pwa.demo.centre import load_demo_data
 from pwa.domain.cases import members
 from pwa.domain.cases import record as cases
 from pwa.domain.kernel.actors import Actor
+from pwa.domain.kernel.errors import Invalid
 from pwa.domain.kernel.forms import FormErrors
 from pwa.domain.plans import agreement
 from pwa.domain.plans import editing as plans
@@ -26,6 +27,7 @@ from pwa.models import (
     Task,
     TaskState,
     User,
+    Visit,
 )
 from tests.factories_plans import (
     NOW,
@@ -87,6 +89,27 @@ def test_a_task_ticked_in_a_visit_goes_through_the_compare_and_set(db: Session):
     )
     db.refresh(task)
     assert (task.state, task.revision, task.done_at) == (TaskState.done, 2, NOW)
+
+
+def test_a_visit_to_a_family_whose_work_ended_refuses_its_ticks_before_writing(db: Session):
+    """The plan page refuses ticks once the work has ended; so does the visit, and keeps nothing."""
+    world = plan_world(db)
+    _agreed, _goal, [task] = agreed_plan(db, world, task_form())
+    world.family.status = CaseStatus.ended
+    db.commit()
+    with pytest.raises(Invalid) as refused:
+        record_visit(
+            db,
+            actor=world.assistant,
+            family_id=world.family.id,
+            form=visit_form(done_task_ids=(str(task.id),)),
+            now=NOW,
+        )
+    assert "done_task_ids" in refused.value.errors
+    db.rollback()
+    db.refresh(task)
+    assert task.state is TaskState.open
+    assert db.exec(select(Visit).where(Visit.family_id == world.family.id)).all() == []
 
 
 # --- 2. one date parser: a date accepted on one form is accepted on every form ---------------

@@ -22,6 +22,7 @@ from pwa.domain.kernel.errors import Conflict, Forbidden, Invalid, NotFound
 from pwa.domain.kernel.forms import parse_date, parse_enum, parse_uuid, too_long
 from pwa.domain.kernel.policy import Access
 from pwa.domain.plans import tasks as plan_tasks
+from pwa.domain.plans.editing import ENDED_STATES, ended
 from pwa.domain.plans.views import tasks_in_force
 from pwa.domain.visits import meetings
 from pwa.i18n import WARSAW, ngettext
@@ -188,6 +189,8 @@ def _check_done_tasks(
         errors["done_task_ids"] = _("Only tasks of the family's agreed plan can be ticked.")
     elif any(task.state is TaskState.dropped for task in tasks):
         errors["done_task_ids"] = _("A task dropped from the plan cannot be marked as done.")
+    elif tasks and family.status in ENDED_STATES:  # refused before the visit is written
+        errors["done_task_ids"] = ended().message
     return list(tasks)
 
 
