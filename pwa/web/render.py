@@ -35,40 +35,45 @@ def static_url(path: str) -> str:
     return f"/static/{path}?v={static_digest(path)}"
 
 
-def _nav_for(role: Role | None) -> list[dict[str, str]]:
-    """The bottom navigation of each role: (url, label, icon)."""
+def _nav_for(role: Role | None, router: Router) -> list[dict[str, str]]:
+    """The bottom navigation of each role: (url, label, icon), the url from its route's name."""
     _ = i18n.gettext
     if role is Role.assistant:
-        return [
-            {"url": "/assistant", "label": _("Today"), "icon": "today"},
-            {"url": "/diary", "label": _("Diary"), "icon": "diary"},
-            {"url": "/reports/monthly", "label": _("Reports"), "icon": "reports"},
-            {"url": "/account", "label": _("Account"), "icon": "account"},
+        items = [
+            ("assistant_home", _("Today"), "today"),
+            ("diary", _("Diary"), "diary"),
+            ("monthly_report", _("Reports"), "reports"),
+            ("account", _("Account"), "account"),
         ]
-    if role is Role.coordinator:
-        return [
-            {"url": "/coordinator", "label": _("Centre"), "icon": "centre"},
-            {"url": "/people", "label": _("People"), "icon": "people"},
-            {"url": "/reports/yearly", "label": _("Reports"), "icon": "reports"},
-            {"url": "/audit", "label": _("Audit log"), "icon": "audit"},
-            {"url": "/account", "label": _("Account"), "icon": "account"},
+    elif role is Role.coordinator:
+        items = [
+            ("coordinator_home", _("Centre"), "centre"),
+            ("people", _("People"), "people"),
+            ("yearly_report", _("Reports"), "reports"),
+            ("audit_log", _("Audit log"), "audit"),
+            ("account", _("Account"), "account"),
         ]
-    if role is Role.family:
-        return [
-            {"url": "/family", "label": _("Our family"), "icon": "home"},
-            {"url": "/family/plan", "label": _("Plan"), "icon": "plan"},
-            {"url": "/family/meetings", "label": _("Meetings"), "icon": "meetings"},
-            {"url": "/family/contact", "label": _("Contact"), "icon": "contact"},
-            {"url": "/account", "label": _("Account"), "icon": "account"},
+    elif role is Role.family:
+        items = [
+            ("family_home", _("Our family"), "home"),
+            ("family_plan_view", _("Plan"), "plan"),
+            ("family_member_meetings", _("Meetings"), "meetings"),
+            ("family_contact", _("Contact"), "contact"),
+            ("account", _("Account"), "account"),
         ]
-    return []
+    else:
+        items = []
+    return [
+        {"url": str(router.url_path_for(name)), "label": label, "icon": icon}
+        for name, label, icon in items
+    ]
 
 
 def shared_context(request: Request) -> dict[str, Any]:
     """What every template may use: the user, their centre, CSRF token, locale, navigation."""
     state = request.state
     user = getattr(state, "user", None)
-    nav = _nav_for(user.role if user else None)
+    nav = _nav_for(user.role if user else None, request.app.router)
     path = request.url.path
     return {
         "user": user,
