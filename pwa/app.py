@@ -63,5 +63,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.templates = make_templates()
+    app.state.templates = make_templates(app.router)
     return app

@@ -10,7 +10,8 @@
 // - Never cached: anything but GET, other origins, htmx requests (HX-Request: fragments of a
 //   page), and any response not marked for keeping.
 // - Signing out clears everything (Clear-Site-Data from the server, and the page tells us).
-// Build-time values (filled in by the server that serves /sw.js): VERSION, PRECACHE.
+// Build-time values (filled in by the server that serves /sw.js): VERSION, PRECACHE, and
+// self.ASYSTA_OUTBOX_POSTS (the posts the outbox may keep, from the router: pwa/web/offline.py).
 "use strict";
 
 const CACHE_PREFIX = "asysta-";

@@ -7,13 +7,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from pwa import i18n
+from pwa.web.offline import outbox_posts
 from pwa.web.render import render, static_url
 from pwa.web.service_worker import build_service_worker
 
 
 async def service_worker(request: Request) -> Response:
     return Response(
-        build_service_worker(),
+        build_service_worker(outbox_posts(request.app.routes)),
         media_type="text/javascript",
         headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"},
     )

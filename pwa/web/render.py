@@ -13,11 +13,13 @@ import jinja2
 from jinja2_fragments.starlette import Jinja2Blocks
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
+from starlette.routing import Router
 
 from pwa import i18n
 from pwa.labels import label
 from pwa.models import Role
 from pwa.web.htmx import HtmxDetails
+from pwa.web.offline import outbox_posts
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -102,7 +104,14 @@ def device_name(user_agent: str) -> str:
     return ", ".join(part for part in (browser, system) if part) or i18n.gettext("Unknown device")
 
 
-def make_templates() -> Jinja2Blocks:
+def make_templates(router: Router) -> Jinja2Blocks:
+    """The Jinja environment of one app: its links are built from `router`'s route names."""
+
+    def url_for(name: str, /, **path_params: Any) -> str:
+        """The path of the route `name` (`/families/…`): a path, not Starlette's absolute URL,
+        so that links stay relative to the page's own origin (and macros can build them too)."""
+        return str(router.url_path_for(name, **path_params))
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
         autoescape=True,
@@ -117,7 +126,12 @@ def make_templates() -> Jinja2Blocks:
         ngettext=lambda s, p, n: i18n.translations(i18n.get_locale()).ngettext(s, p, n),
         newstyle=True,
     )
-    env.globals.update(static_url=static_url, htmx_version=HTMX_VERSION)
+    env.globals.update(
+        static_url=static_url,
+        htmx_version=HTMX_VERSION,
+        url_for=url_for,
+        outbox_posts=outbox_posts(router.routes),
+    )
     env.filters.update(
         date=i18n.format_date,
         time=i18n.format_time,

@@ -1,4 +1,5 @@
-"""The service worker at /sw.js, built from service_worker/ with its version and precache list."""
+"""The service worker at /sw.js, built from service_worker/ with its version, precache list and
+the outbox's posts (pwa/web/offline.py)."""
 
 from __future__ import annotations
 
@@ -26,11 +27,16 @@ SHELL = (
 
 
 @cache
-def build_service_worker() -> str:
-    """One script: the sources in order, with VERSION (a hash of everything) and PRECACHE."""
+def build_service_worker(outbox_posts: tuple[tuple[str, str], ...]) -> str:
+    """One script: the sources in order, with VERSION (a hash of everything), PRECACHE and
+    the outbox's (kind, path pattern) pairs, which outbox.js reads from `self`."""
     sources = [(SOURCE_DIR / name) for name in SOURCES if (SOURCE_DIR / name).is_file()]
     body = "\n".join(f"// --- {path.name}\n{path.read_text(encoding='utf-8')}" for path in sources)
     precache = [static_url(path) for path in SHELL] + ["/offline", "/outbox/saved"]
-    version = hashlib.sha256((body + json.dumps(precache)).encode()).hexdigest()[:12]
-    header = f"const VERSION = {json.dumps(version)};\nconst PRECACHE = {json.dumps(precache)};\n"
+    posts = json.dumps([list(post) for post in outbox_posts])
+    version = hashlib.sha256((body + json.dumps(precache) + posts).encode()).hexdigest()[:12]
+    header = (
+        f"const VERSION = {json.dumps(version)};\nconst PRECACHE = {json.dumps(precache)};\n"
+        f"self.ASYSTA_OUTBOX_POSTS = {posts};\n"
+    )
     return header + body

@@ -346,8 +346,10 @@ def test_an_update_of_the_service_worker_keeps_the_outbox(
     wait_until_refused(page, 2)
     before = page.evaluate("AsystaOutbox.list()")
 
-    built = pwa_routes.build_service_worker()
-    monkeypatch.setattr(pwa_routes, "build_service_worker", lambda: built + "\n// a new version\n")
+    built = pwa_routes.build_service_worker
+    monkeypatch.setattr(
+        pwa_routes, "build_service_worker", lambda posts: built(posts) + "\n// a new version\n"
+    )
     page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
     banner = page.locator("[data-update-banner]")
     expect(banner).to_be_visible()

@@ -19,13 +19,15 @@
   const SIGN_IN_PATH = "/signin";
   const BACKOFF_FIRST_MS = 2000; // 2 seconds, doubled after each failed attempt ...
   const BACKOFF_MAX_MS = 5 * 60 * 1000; // ... up to 5 minutes
-  const UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
-  // The posts the outbox may keep: a visit, a task ticked as done, a visit confirmed.
-  const KINDS = [
-    ["visit", new RegExp(`^/families/${UUID}/visits$`)],
-    ["tick", new RegExp(`^/tasks/${UUID}/done$`)],
-    ["confirm", new RegExp(`^/visits/${UUID}/confirm$`)],
-  ];
+  // The posts the outbox may keep (a visit, a task ticked as done, a visit confirmed), as
+  // [kind, path pattern] pairs compiled from the server's router (pwa/web/offline.py): in the
+  // service worker /sw.js sets them on `self`, on a page they are this script's data-outbox-posts.
+  function postsFromServer() {
+    if (root.ASYSTA_OUTBOX_POSTS) return root.ASYSTA_OUTBOX_POSTS;
+    const script = root.document && root.document.currentScript;
+    return JSON.parse((script && script.dataset.outboxPosts) || "[]");
+  }
+  const KINDS = postsFromServer().map(([kind, pattern]) => [kind, new RegExp(pattern)]);
 
   const Status = Object.freeze({
     waiting: "waiting", // to be sent
