@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime
 
 from sqlmodel import Session, col, select
 
@@ -14,7 +13,6 @@ from pwa.models import AuditEvent, CaseEvent, Centre, Role, User
 from tests.factories import make_centre, make_user
 
 # Monday 23 November 2026, 10:00 in Warsaw.
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 def parent(**values: str) -> MemberForm:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
@@ -33,9 +33,7 @@ from tests.factories import (
     make_member,
     make_user,
 )
-
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # a Monday, 10:00 in Warsaw
-TODAY = date(2026, 11, 23)
+from tests.support.clock import NOW, TODAY
 
 
 @dataclass(frozen=True)

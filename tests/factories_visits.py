@@ -40,10 +40,9 @@ from tests.factories import (
     make_member,
     make_user,
 )
+from tests.support.clock import NOW, TODAY
 
 # Monday 23 November 2026, noon in Warsaw: the frozen "now" of these tests.
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=WARSAW).astimezone(UTC)
-TODAY = date(2026, 11, 23)
 
 
 def warsaw(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> datetime:

@@ -3,7 +3,7 @@ and their agreement on the phone, the history, the differences, and the printabl
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import Session, select
@@ -50,6 +50,11 @@ def new_version(db: Session, world: PlanWorld) -> Plan:
     )
     db.commit()
     return draft
+
+
+def next_week() -> date:
+    """A due date for a task added without `now=` (so checked against the real clock)."""
+    return local_today() + timedelta(days=7)
 
 
 def audit_actions(db: Session) -> list[str]:
@@ -228,7 +233,10 @@ def test_a_signed_paper_copy_puts_the_new_version_in_force(
 ):
     draft = new_version(db, world)
     plans.add_task(
-        db, actor=world.assistant, goal_id=plans_goal_ids(db, draft)[-1], form=task_form()
+        db,
+        actor=world.assistant,
+        goal_id=plans_goal_ids(db, draft)[-1],
+        form=task_form(due_on=next_week()),
     )
     db.commit()
     sign_in(world.assistant.user)
@@ -343,7 +351,10 @@ def test_an_adult_member_agrees_to_the_new_version_on_their_phone(
 ):
     draft = new_version(db, world)
     plans.add_task(
-        db, actor=world.assistant, goal_id=plans_goal_ids(db, draft)[-1], form=task_form()
+        db,
+        actor=world.assistant,
+        goal_id=plans_goal_ids(db, draft)[-1],
+        form=task_form(due_on=next_week()),
     )
     db.commit()
     sign_in(world.parent_user.user)
@@ -379,12 +390,17 @@ def test_a_plan_changed_while_the_family_read_it_is_not_agreed(
 ):
     draft = new_version(db, world)
     goal_id = plans_goal_ids(db, draft)[-1]
-    plans.add_task(db, actor=world.assistant, goal_id=goal_id, form=task_form())
+    plans.add_task(db, actor=world.assistant, goal_id=goal_id, form=task_form(due_on=next_week()))
     db.commit()
     sign_in(world.parent_user.user)
     form = parse(client.get("/family/plan").text).css_first("#agreement form.agree-form")
     fingerprint = form.css_first("input[name=fingerprint]").attributes["value"]
-    plans.add_task(db, actor=world.assistant, goal_id=goal_id, form=task_form(action="Nowe"))
+    plans.add_task(
+        db,
+        actor=world.assistant,
+        goal_id=goal_id,
+        form=task_form(action="Nowe", due_on=next_week()),
+    )
     db.commit()
     response = client.post(f"/plans/{draft.id}/agree", data={"fingerprint": fingerprint})
     assert response.status_code == 409

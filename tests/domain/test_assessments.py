@@ -29,15 +29,9 @@ from pwa.models import (
     Role,
 )
 from tests.factories import make_user
-from tests.factories_assessments import (
-    NOW,
-    TODAY,
-    assessment_form,
-    end_form,
-    make_assessment,
-    make_goals,
-)
+from tests.factories_assessments import assessment_form, end_form, make_assessment, make_goals
 from tests.factories_visits import Case, make_case
+from tests.support.clock import NOW, TODAY
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from pwa.domain.kernel.errors import DomainError
 from pwa.models import Assignment, CaseStatus, Role, User
 from tests.conftest import on_postgres
 from tests.factories import make_centre, make_family, make_user
-from tests.factories_cases import NOW
+from tests.support.clock import NOW
 
 # How long a thread may wait for the other before the test gives up (a hang, not a timing).
 DEADLINE_SECONDS = 60

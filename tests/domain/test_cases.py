@@ -16,7 +16,6 @@ from pwa.i18n import use_locale
 from pwa.models import Assignment, CaseStatus, FamilyMember, Relation, Role
 from tests.factories import make_centre, make_family, make_member, make_user
 from tests.factories_cases import (
-    NOW,
     actor,
     audit_actions,
     case_events,
@@ -25,6 +24,7 @@ from tests.factories_cases import (
     referral_form,
     staff,
 )
+from tests.support.clock import NOW
 
 # --- referral ---------------------------------------------------------------------------------
 

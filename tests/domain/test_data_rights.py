@@ -49,11 +49,8 @@ from tests.factories_reports import (
     ended,
     make_closed_case,
     referred,
-    warsaw,
 )
-
-TODAY = date(2026, 11, 23)
-NOW = warsaw(2026, 11, 23, 12)
+from tests.support.clock import NOW, TODAY
 
 
 @pytest.fixture

@@ -37,9 +37,9 @@ from pwa.models import (
     VisitKind,
 )
 from tests.factories import give_consent, make_centre, make_family, make_member, make_user
-from tests.factories_cases import NOW, staff
+from tests.factories_cases import staff
+from tests.support.clock import NOW, TODAY
 
-TODAY = date(2026, 11, 23)  # NOW in Warsaw: a Monday
 _versions = itertools.count(1)
 
 

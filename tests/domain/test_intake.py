@@ -4,7 +4,7 @@ hand-over to a contracted organisation."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 from sqlmodel import Session, col, select
@@ -34,9 +34,8 @@ from pwa.models import (
 )
 from tests.factories import make_centre, make_family, make_member, make_user
 from tests.factories_assessments import assessment_form
+from tests.support.clock import NOW, TODAY
 
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # Monday, 10:00 in Warsaw
-TODAY = date(2026, 11, 23)
 REFERRED = date(2026, 11, 2)
 
 

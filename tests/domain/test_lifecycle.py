@@ -43,7 +43,8 @@ from pwa.models import (
     VisitKind,
 )
 from tests.factories import make_centre, make_family, make_family_user, make_member
-from tests.factories_cases import NOW, audit_actions, case_events, staff
+from tests.factories_cases import audit_actions, case_events, staff
+from tests.support.clock import NOW
 
 
 @dataclass(frozen=True)

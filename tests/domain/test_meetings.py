@@ -32,7 +32,8 @@ from pwa.domain.visits.office_hours import (
 from pwa.i18n import use_locale
 from pwa.models import Assignment, AuditEvent, CaseStatus, MeetingStatus, PlaceKind, Role
 from tests.factories import make_centre, make_office_hours, make_user
-from tests.factories_visits import NOW, Case, make_case, make_meeting, warsaw
+from tests.factories_visits import Case, make_case, make_meeting, warsaw
+from tests.support.clock import NOW
 
 
 @pytest.fixture

@@ -27,8 +27,6 @@ from pwa.models import (
 )
 from tests.factories import make_member, make_user
 from tests.factories_assessments import (
-    NOW,
-    TODAY,
     make_assessment,
     make_contact,
     make_goals,
@@ -36,6 +34,7 @@ from tests.factories_assessments import (
     request_form,
 )
 from tests.factories_visits import Case, make_case, make_visit
+from tests.support.clock import NOW, TODAY
 
 
 @pytest.fixture

@@ -16,8 +16,6 @@ from pwa.domain.plans.agreement import ConsultationForm, FosterCoordinationForm,
 from pwa.models import AgreementMethod, CaseStatus, PlanStatus, Relation
 from tests.factories import make_member
 from tests.factories_plans import (
-    NOW,
-    TODAY,
     agree_on_paper,
     agreed_plan,
     audit_actions,
@@ -27,6 +25,7 @@ from tests.factories_plans import (
     plan_world,
     plans_of,
 )
+from tests.support.clock import NOW, TODAY
 
 
 @pytest.fixture(autouse=True)

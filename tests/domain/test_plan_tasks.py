@@ -19,7 +19,6 @@ from pwa.domain.plans import tasks as plan_tasks
 from pwa.models import CaseStatus, Goal, Task, TaskState, User
 from tests.conftest import on_postgres
 from tests.factories_plans import (
-    NOW,
     agree_on_paper,
     agreed_plan,
     audit_actions,
@@ -29,6 +28,7 @@ from tests.factories_plans import (
     staff_user,
     task_form,
 )
+from tests.support.clock import NOW
 
 
 @pytest.fixture(autouse=True)

@@ -18,8 +18,6 @@ from pwa.domain.plans import tasks as plan_tasks
 from pwa.models import AgreementMethod, PlanStatus, Role, Task, TaskState
 from tests.factories import make_family_user, make_member
 from tests.factories_plans import (
-    NOW,
-    TODAY,
     agreed_plan,
     audit_actions,
     draft_plan,
@@ -27,6 +25,7 @@ from tests.factories_plans import (
     staff_user,
     task_form,
 )
+from tests.support.clock import NOW, TODAY
 
 REMARKS = "Matka nadużywa alkoholu — notatka tylko dla zespołu."
 

@@ -25,8 +25,6 @@ from pwa.models import (
 )
 from tests.factories import make_family, make_member
 from tests.factories_plans import (
-    NOW,
-    TODAY,
     agree_on_paper,
     agreed_plan,
     audit_actions,
@@ -38,6 +36,7 @@ from tests.factories_plans import (
     staff_user,
     task_form,
 )
+from tests.support.clock import NOW, TODAY
 
 
 @pytest.fixture(autouse=True)

@@ -26,16 +26,8 @@ from pwa.models import (
     VisitRevision,
 )
 from tests.factories import make_member, make_user
-from tests.factories_visits import (
-    NOW,
-    TODAY,
-    Case,
-    done,
-    make_case,
-    make_plan,
-    make_visit,
-    visit_form,
-)
+from tests.factories_visits import Case, done, make_case, make_plan, make_visit, visit_form
+from tests.support.clock import NOW, TODAY
 
 
 @pytest.fixture
