@@ -9,8 +9,8 @@ from starlette.testclient import TestClient
 from pwa.db import make_engine
 from pwa.models import Role
 from tests.conftest import csrf_token
-from tests.factories import make_centre, make_family, make_user
-from tests.html import inline_code, parse
+from tests.support.factories.core import make_centre, make_family, make_user
+from tests.support.html import inline_code, parse
 
 PUBLIC_PAGES = ["/", "/signin"]
 

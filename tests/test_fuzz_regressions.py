@@ -8,8 +8,8 @@ from sqlmodel import Session, func, select
 from starlette.testclient import TestClient
 
 from pwa.models import Visit
-from tests.factories_visits import make_case
-from tests.fuzzing import is_polish_message
+from tests.support.factories.visits import make_case
+from tests.support.fuzzing import is_polish_message
 
 DEEP_JSON = b"[" * 3000  # under every size limit, past the parser's recursion limit
 

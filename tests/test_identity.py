@@ -20,8 +20,8 @@ from pwa.models import (
     utcnow,
 )
 from tests.conftest import reread
-from tests.factories import make_centre, make_family, make_member, make_user
-from tests.html import inline_code, parse, text
+from tests.support.factories.core import make_centre, make_family, make_member, make_user
+from tests.support.html import inline_code, parse, text
 
 
 def _issue(db: Session, **values: object) -> invitations.IssuedInvitation:

@@ -6,14 +6,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session
 from starlette.testclient import TestClient
 
 from pwa.domain.plans import editing as plans
 from pwa.i18n import local_today
 from pwa.models import (
     AgreementMethod,
-    AuditEvent,
     Plan,
     PlanStatus,
     Relation,
@@ -21,8 +20,9 @@ from pwa.models import (
 )
 from pwa.web.render import STATIC_DIR
 from tests.conftest import reread
-from tests.factories import make_family, make_family_user, make_member, make_user
-from tests.factories_plans import (
+from tests.support.audit import audit_actions
+from tests.support.factories.core import make_family, make_family_user, make_member, make_user
+from tests.support.factories.plans import (
     PlanWorld,
     agreed_plan,
     draft_plan,
@@ -31,9 +31,7 @@ from tests.factories_plans import (
     plans_of,
     task_form,
 )
-from tests.html import inline_code, parse, text
-
-HTMX = {"HX-Request": "true"}
+from tests.support.html import HTMX, inline_code, parse, text
 
 
 @pytest.fixture
@@ -55,11 +53,6 @@ def new_version(db: Session, world: PlanWorld) -> Plan:
 def next_week() -> date:
     """A due date for a task added without `now=` (so checked against the real clock)."""
     return local_today() + timedelta(days=7)
-
-
-def audit_actions(db: Session) -> list[str]:
-    reread(db)
-    return [event.action for event in db.exec(select(AuditEvent)).all()]
 
 
 # --- the staff page -----------------------------------------------------------------------------

@@ -15,10 +15,10 @@ from pwa.models import AuditEvent, PushSubscription, Role, User, utcnow
 from pwa.reminders.vapid import vapid_keys
 from pwa.web.middleware import cookie_names
 from tests.conftest import csrf_token, make_settings, reread
-from tests.factories import make_user
-from tests.factories_push import make_device, make_meeting, make_reminder_world
-from tests.html import inline_code, parse, text
-from tests.push_receiver import TestSubscription
+from tests.support.factories.core import make_user
+from tests.support.factories.push import make_device, make_meeting, make_reminder_world
+from tests.support.html import inline_code, parse, text
+from tests.support.push_receiver import TestSubscription
 
 PAGE = "/account/reminders"
 ANDROID_CHROME = (

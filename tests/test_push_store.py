@@ -23,8 +23,8 @@ from pwa.models import (
 )
 from pwa.reminders import rules, store, subscriptions
 from tests.conftest import on_postgres, reread
-from tests.factories import make_family, make_member, make_user
-from tests.factories_push import (
+from tests.support.factories.core import make_family, make_member, make_user
+from tests.support.factories.push import (
     make_device,
     make_meeting,
     make_reminder_world,

@@ -29,7 +29,7 @@ from pwa.i18n import local_today
 from pwa.models import User, Visit
 from pwa.web.middleware import cookie_names
 from tests.conftest import csrf_token, make_settings, on_postgres
-from tests.factories_visits import Case, make_case
+from tests.support.factories.visits import Case, make_case
 
 pytestmark = pytest.mark.postgres_only
 

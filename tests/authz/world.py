@@ -35,7 +35,7 @@ from pwa.models import (
     VisitKind,
 )
 from tests.authz.rules import Scenario
-from tests.factories import (
+from tests.support.factories.core import (
     give_consent,
     make_centre,
     make_family,

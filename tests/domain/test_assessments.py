@@ -28,10 +28,15 @@ from pwa.models import (
     Recommendation,
     Role,
 )
-from tests.factories import make_user
-from tests.factories_assessments import assessment_form, end_form, make_assessment, make_goals
-from tests.factories_visits import Case, make_case
 from tests.support.clock import NOW, TODAY
+from tests.support.factories.assessments import (
+    assessment_form,
+    end_form,
+    make_assessment,
+    make_goals,
+)
+from tests.support.factories.core import make_user
+from tests.support.factories.visits import Case, make_case
 
 
 @pytest.fixture

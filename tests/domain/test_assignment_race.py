@@ -25,8 +25,8 @@ from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import DomainError
 from pwa.models import Assignment, CaseStatus, Role, User
 from tests.conftest import on_postgres
-from tests.factories import make_centre, make_family, make_user
 from tests.support.clock import NOW
+from tests.support.factories.core import make_centre, make_family, make_user
 
 # How long a thread may wait for the other before the test gives up (a hang, not a timing).
 DEADLINE_SECONDS = 60

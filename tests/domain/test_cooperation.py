@@ -13,10 +13,10 @@ from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, Invalid, NotFound
 from pwa.i18n import use_locale
 from pwa.models import AuditEvent, CaseStatus, InstitutionContact, Role
-from tests.factories import make_user
-from tests.factories_assessments import contact_form, make_contact
-from tests.factories_visits import Case, make_case
 from tests.support.clock import NOW, TODAY
+from tests.support.factories.assessments import contact_form, make_contact
+from tests.support.factories.core import make_user
+from tests.support.factories.visits import Case, make_case
 
 
 @pytest.fixture

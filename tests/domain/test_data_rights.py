@@ -39,8 +39,9 @@ from pwa.models import (
     UserSession,
     Visit,
 )
-from tests.factories import make_centre, make_user
-from tests.factories_reports import (
+from tests.support.clock import NOW, TODAY
+from tests.support.factories.core import make_centre, make_user
+from tests.support.factories.reports import (
     SECRET_KEY,
     ClosedCase,
     active,
@@ -50,7 +51,6 @@ from tests.factories_reports import (
     make_closed_case,
     referred,
 )
-from tests.support.clock import NOW, TODAY
 
 
 @pytest.fixture

@@ -36,9 +36,15 @@ from pwa.models import (
     Visit,
     VisitKind,
 )
-from tests.factories import give_consent, make_centre, make_family, make_member, make_user
-from tests.factories_cases import staff
 from tests.support.clock import NOW, TODAY
+from tests.support.factories.cases import staff
+from tests.support.factories.core import (
+    give_consent,
+    make_centre,
+    make_family,
+    make_member,
+    make_user,
+)
 
 _versions = itertools.count(1)
 

@@ -32,9 +32,9 @@ from pwa.models import (
     TeamDecision,
     User,
 )
-from tests.factories import make_centre, make_family, make_member, make_user
-from tests.factories_assessments import assessment_form
 from tests.support.clock import NOW, TODAY
+from tests.support.factories.assessments import assessment_form
+from tests.support.factories.core import make_centre, make_family, make_member, make_user
 
 REFERRED = date(2026, 11, 2)
 
@@ -285,7 +285,7 @@ def working_family(db: Session, started: date) -> tuple[Family, User]:
         db, centre, assistant=assistant, referred_on=date(2026, 1, 5), work_started_on=started
     )
     mother = make_member(db, family)
-    from tests.factories import give_consent
+    from tests.support.factories.core import give_consent
 
     give_consent(db, family, mother, on=started)
     return family, assistant

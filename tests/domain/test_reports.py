@@ -29,8 +29,8 @@ from pwa.models import (
     User,
     VisitKind,
 )
-from tests.factories import make_centre, make_family, make_user
-from tests.factories_reports import (
+from tests.support.factories.core import make_centre, make_family, make_user
+from tests.support.factories.reports import (
     active,
     assessment,
     assign,

@@ -21,8 +21,8 @@ from pwa.domain.kernel import audit
 from pwa.domain.visits.recording import RecordedVisit, record_visit
 from pwa.models import AuditEvent, Visit
 from tests.conftest import on_postgres
-from tests.factories_visits import Case, make_case, visit_form
 from tests.support.clock import NOW
+from tests.support.factories.visits import Case, make_case, visit_form
 
 # How long a thread may wait for the other before the test gives up (a hang, not a timing).
 DEADLINE_SECONDS = 60

@@ -25,9 +25,9 @@ from pwa.models import (
     VisitKind,
     VisitRevision,
 )
-from tests.factories import make_member, make_user
-from tests.factories_visits import Case, done, make_case, make_plan, make_visit, visit_form
 from tests.support.clock import NOW, TODAY
+from tests.support.factories.core import make_member, make_user
+from tests.support.factories.visits import Case, done, make_case, make_plan, make_visit, visit_form
 
 
 @pytest.fixture

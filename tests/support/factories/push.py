@@ -27,7 +27,7 @@ from pwa.models import (
     TaskState,
     User,
 )
-from tests.factories import (
+from tests.support.factories.core import (
     give_consent,
     make_centre,
     make_family,
@@ -36,7 +36,7 @@ from tests.factories import (
     make_office_hours,
     make_user,
 )
-from tests.push_receiver import TestSubscription
+from tests.support.push_receiver import TestSubscription
 
 
 def warsaw(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:

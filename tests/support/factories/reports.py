@@ -48,7 +48,13 @@ from pwa.models import (
     Visit,
     VisitKind,
 )
-from tests.factories import make_centre, make_family, make_family_user, make_member, make_user
+from tests.support.factories.core import (
+    make_centre,
+    make_family,
+    make_family_user,
+    make_member,
+    make_user,
+)
 
 
 def warsaw(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> datetime:

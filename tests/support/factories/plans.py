@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -14,7 +13,6 @@ from pwa.domain.plans import editing as plans
 from pwa.models import (
     Assessment,
     AssessmentKind,
-    AuditEvent,
     Centre,
     Family,
     FamilyMember,
@@ -25,7 +23,8 @@ from pwa.models import (
     Task,
     User,
 )
-from tests.factories import (
+from tests.support.clock import NOW, TODAY
+from tests.support.factories.core import (
     give_consent,
     make_centre,
     make_family,
@@ -33,7 +32,6 @@ from tests.factories import (
     make_member,
     make_user,
 )
-from tests.support.clock import NOW, TODAY
 
 
 @dataclass(frozen=True)
@@ -132,20 +130,6 @@ def agreed_plan(
     """A plan in force: one goal with `tasks`, agreed on paper today."""
     plan, goal, made = draft_plan(db, world, *tasks)
     return agree_on_paper(db, world, plan), goal, made
-
-
-def audit_actions(db: Session, family: Family) -> list[str]:
-    db.flush()
-    events = db.exec(select(AuditEvent).where(AuditEvent.family_id == family.id)).all()
-    return [event.action for event in events]
-
-
-def audit_details(db: Session, family: Family, action: str) -> list[dict[str, object]]:
-    db.flush()
-    events = db.exec(
-        select(AuditEvent).where(AuditEvent.family_id == family.id, AuditEvent.action == action)
-    ).all()
-    return [json.loads(event.detail) if event.detail else {} for event in events]
 
 
 def plans_of(db: Session, family: Family) -> list[Plan]:

@@ -32,7 +32,8 @@ from pwa.models import (
     VisitAttendance,
     VisitKind,
 )
-from tests.factories import (
+from tests.support.clock import NOW, TODAY
+from tests.support.factories.core import (
     give_consent,
     make_centre,
     make_family,
@@ -40,7 +41,6 @@ from tests.factories import (
     make_member,
     make_user,
 )
-from tests.support.clock import NOW, TODAY
 
 # Monday 23 November 2026, noon in Warsaw: the frozen "now" of these tests.
 
