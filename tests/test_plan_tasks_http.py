@@ -473,6 +473,9 @@ def test_a_family_member_ticks_without_javascript_and_lands_on_their_plan(
         response.status_code == 303
         and response.headers["location"] == f"/family/plan#task-{task.id}"
     )
+    saved = fresh(db, task)
+    assert saved.state is TaskState.done and saved.done_by_id == world.parent_user.id
+    assert audit_actions(db, world.family).count("task.done") == 1
 
 
 def test_a_family_member_cannot_touch_another_familys_task(
