@@ -37,6 +37,7 @@ from pwa.reminders.sending import MAX_ATTEMPTS, run_once
 from pwa.reminders.vapid import vapid_keys
 from pwa.settings import Settings
 from tests.conftest import make_settings, reread
+from tests.support.clock import warsaw
 from tests.support.factories.core import make_family, make_member, make_user
 from tests.support.factories.push import (
     ReminderWorld,
@@ -44,7 +45,6 @@ from tests.support.factories.push import (
     make_meeting,
     make_reminder_world,
     make_task,
-    warsaw,
 )
 from tests.support.push_receiver import Answer, PushReceiver, all_payload_text
 

@@ -32,9 +32,9 @@ from pwa.domain.visits.office_hours import (
 from pwa.i18n import use_locale
 from pwa.models import Assignment, CaseStatus, MeetingStatus, PlaceKind, Role
 from tests.support.audit import audit_actions
-from tests.support.clock import NOW
+from tests.support.clock import NOW, warsaw
 from tests.support.factories.core import make_centre, make_office_hours, make_user
-from tests.support.factories.visits import Case, make_case, make_meeting, warsaw
+from tests.support.factories.visits import Case, make_case, make_meeting
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ from pwa.models import (
     User,
     VisitKind,
 )
+from tests.support.clock import warsaw
 from tests.support.factories.core import make_centre, make_family, make_user
 from tests.support.factories.reports import (
     active,
@@ -44,7 +45,6 @@ from tests.support.factories.reports import (
     referred,
     task,
     visit,
-    warsaw,
 )
 
 NOVEMBER = date(2026, 11, 1)

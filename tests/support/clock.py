@@ -12,7 +12,13 @@ from datetime import UTC, date, datetime, timedelta
 
 from pwa.i18n import WARSAW
 
+
+def warsaw(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> datetime:
+    """A Warsaw wall-clock time as the aware UTC datetime the database keeps."""
+    return datetime(year, month, day, hour, minute, tzinfo=WARSAW).astimezone(UTC)
+
+
 TODAY = date(2026, 11, 23)  # a Monday
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=WARSAW).astimezone(UTC)  # noon in Warsaw, 11:00 UTC
+NOW = warsaw(2026, 11, 23, 12)  # noon in Warsaw, 11:00 UTC
 DEMO_TODAY = TODAY + timedelta(days=2)  # the Wednesday the demo data sets are made for
 DEMO_NOW = NOW + timedelta(days=2)

@@ -21,10 +21,6 @@ from pwa.models import (
     Centre,
     Family,
     FamilyMember,
-    Goal,
-    GoalArea,
-    Plan,
-    PlanStatus,
     Relation,
     Role,
     Task,
@@ -35,6 +31,7 @@ from tests.support.factories.core import (
     give_consent,
     make_centre,
     make_family,
+    make_goal,
     make_member,
     make_user,
 )
@@ -205,12 +202,7 @@ def fill_caseload(db: Session, centre: Centre, assistant: User, n: int = 15) -> 
 
 def make_tasks(db: Session, family: Family, *due: date) -> list[Task]:
     """An agreed plan with one open task per due date."""
-    plan = Plan(family_id=family.id, version=1, status=PlanStatus.agreed)
-    db.add(plan)
-    db.flush()
-    goal = Goal(plan_id=plan.id, area=GoalArea.budget, wording="Spłacić zaległy czynsz")
-    db.add(goal)
-    db.flush()
+    goal = make_goal(db, family)
     tasks = [
         Task(
             goal_id=goal.id, action=f"Zadanie na {day.isoformat()}", due_on=day,
