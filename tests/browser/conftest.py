@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import (
     Browser,
     BrowserContext,
+    CDPSession,
     Page,
     Playwright,
     expect,
@@ -145,6 +146,38 @@ def check_page(page: Page) -> None:
     page.set_viewport_size(PHONE)
     problems += [f"{page.url} CSP {v}" for v in csp_violations(page)]
     assert problems == []
+
+
+# A passkey on the phone: Chromium's virtual authenticator, driven through CDP.
+AUTHENTICATOR = {
+    "protocol": "ctap2",
+    "ctap2Version": "ctap2_1",
+    "transport": "internal",
+    "hasResidentKey": True,
+    "hasUserVerification": True,
+    "isUserVerified": True,
+    "automaticPresenceSimulation": True,
+}
+
+
+class Authenticator:
+    def __init__(self, cdp: CDPSession, authenticator_id: str) -> None:
+        self.cdp = cdp
+        self.id = authenticator_id
+
+    def override(self, **bits: bool) -> None:
+        self.cdp.send("WebAuthn.setResponseOverrideBits", {"authenticatorId": self.id, **bits})
+
+    def credentials(self) -> list[dict]:
+        return self.cdp.send("WebAuthn.getCredentials", {"authenticatorId": self.id})["credentials"]
+
+
+def add_authenticator(context: BrowserContext, page: Page) -> Authenticator:
+    """A virtual passkey authenticator on `page` (it answers without asking the user)."""
+    cdp = context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable", {"enableUI": False})
+    added = cdp.send("WebAuthn.addVirtualAuthenticator", {"options": AUTHENTICATOR})
+    return Authenticator(cdp, added["authenticatorId"])
 
 
 SignInAs = Callable[[str], None]
