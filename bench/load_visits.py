@@ -20,7 +20,6 @@ import argparse
 import contextlib
 import http.client
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -55,6 +54,7 @@ from pwa.models import (  # noqa: E402
     User,
     Visit,
 )
+from tests.support.live_server import free_port  # noqa: E402
 
 SECRET = "load-test-secret-key-that-is-long-enough-0123456789"  # noqa: S105  (a throwaway database)
 SERVER_URL = os.environ.get(
@@ -110,12 +110,6 @@ def prepare(database_url: str, count: int) -> list[Assistant]:
 
 
 # --- servers --------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def server_env(database_url: str, port: int, var_dir: Path, **extra: str) -> dict[str, str]:

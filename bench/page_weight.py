@@ -28,11 +28,9 @@ from playwright.sync_api import Browser, Request, sync_playwright  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
 from bench.support.harness import (  # noqa: E402
-    free_port,
     prepare,
     print_table,
     scratch_database,
-    served,
     session_cookie,
     settings_for,
     workdir,
@@ -41,6 +39,7 @@ from pwa.app import create_app  # noqa: E402
 from pwa.db import make_engine  # noqa: E402
 from pwa.demo.centre import DEMO_CENTRE_ID, demo_id  # noqa: E402
 from pwa.models import Role, User  # noqa: E402
+from tests.support.live_server import free_port, served  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

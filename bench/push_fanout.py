@@ -47,7 +47,7 @@ MEETING = datetime.combine(date(2026, 11, 25), clock(10, 0), tzinfo=WARSAW).asti
 
 def serve_receiver(public_key: str, count: int, verify: bool, pipe: Connection) -> None:
     """The child process: a receiver with `count` subscriptions, answering stats on request."""
-    from tests.push_receiver import PushReceiver
+    from tests.support.push_receiver import PushReceiver
 
     with PushReceiver(public_key, verify=verify) as receiver:
         devices = [receiver.subscribe(f"device-{n}").as_json() for n in range(count)]

@@ -2,13 +2,14 @@
 
     .venv/bin/python bench/queries.py [--database sqlite|postgresql] [--quick]
 
-Two city data sets (pwa/domain/demo_city.py) are made in scratch databases: scale 0.1
+Two city data sets (pwa/demo/city.py) are made in scratch databases: scale 0.1
 (10 assistants, 150 families) and scale 1 (100 assistants, 1,500 families; with --quick 0.3,
 450 families). Each page is fetched in-process (Starlette's TestClient, signed in with a real
 session cookie) and every statement the engine sends is counted with SQLAlchemy's
 `before_cursor_execute` event (transaction control left out). Side by side: an assistant
 with 5 and with 15 families, the coordinator with the small and the large city. Target: the
-same count on both sides of each row.
+same count on both sides of each row. Exits with 1 when a row's counts differ or a page does
+not answer 200.
 """
 
 from __future__ import annotations
@@ -112,10 +113,12 @@ def main() -> int:
         (s1, a), (s2, b) = assistants[("low", path)], assistants[("high", path)]
         rows.append(("assistant", path, a, b, "yes" if a == b else "NO"))
         problems += [f"{path}: HTTP {s}" for s in (s1, s2) if s != 200]
+        problems += [f"assistant {path}: {a} vs {b} statements"] if a != b else []
     for path in COORDINATOR_PAGES:
         (s1, a), (s2, b) = coordinators[("small", path)], coordinators[("large", path)]
         rows.append(("coordinator", path, a, b, "yes" if a == b else "NO"))
         problems += [f"{path}: HTTP {s}" for s in (s1, s2) if s != 200]
+        problems += [f"coordinator {path}: {a} vs {b} statements"] if a != b else []
     print(f"assistant: {low} vs {high} families; coordinator: {small_city.families} vs "
           f"{large_city.families} families")  # fmt: skip
     print_table(("role", "page", "small", "large", "same"), rows)

@@ -32,11 +32,9 @@ import sqlalchemy as sa  # noqa: E402
 from sqlmodel import Session, col, select  # noqa: E402
 
 from bench.support.harness import (  # noqa: E402
-    free_port,
     prepare,
     print_table,
     scratch_database,
-    served,
     session_cookie,
     settings_for,
     workdir,
@@ -47,6 +45,7 @@ from pwa.demo.centre import demo_id  # noqa: E402
 from pwa.domain.cases.caseload import families_of_assistant  # noqa: E402
 from pwa.i18n import local_today  # noqa: E402
 from pwa.models import CaseStatus, FamilyMember, User, Visit  # noqa: E402
+from tests.support.live_server import free_port, served  # noqa: E402
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

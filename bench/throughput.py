@@ -34,7 +34,6 @@ sys.path.insert(0, str(ROOT))
 from bench.support.harness import (  # noqa: E402
     BARE_PATH,
     city_people,
-    free_port,
     median,
     prepare,
     print_table,
@@ -43,6 +42,7 @@ from bench.support.harness import (  # noqa: E402
     settings_for,
     workdir,
 )
+from tests.support.live_server import free_port  # noqa: E402
 
 TARGET_RATIO = 0.25
 

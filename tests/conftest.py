@@ -19,7 +19,10 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel
 from starlette.testclient import TestClient
 
-from pwa import models  # noqa: F401  (registers every table on SQLModel.metadata)
+from pwa import (
+    i18n,
+    models,  # noqa: F401  (registers every table on SQLModel.metadata)
+)
 from pwa.app import create_app
 from pwa.db import make_engine
 from pwa.domain.people import sessions as session_rules
@@ -173,6 +176,14 @@ def sign_in(client: TestClient, db: Session) -> Callable[[User], TestClient]:
         return client
 
     return _sign_in
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    """The test runs in English: messages are matched whatever the Polish catalog says
+    (`pytestmark = pytest.mark.usefixtures("english")` for a whole module)."""
+    with i18n.use_locale("en"):
+        yield
 
 
 def reread(db: Session) -> None:

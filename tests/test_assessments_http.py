@@ -12,11 +12,9 @@ from starlette.testclient import TestClient
 from pwa.i18n import local_today
 from pwa.models import Assessment, AssessmentKind, CaseStatus, Family, Goal, GoalProgress
 from tests.conftest import reread
-from tests.factories_assessments import make_assessment, make_goals
-from tests.factories_visits import Case, make_case
-from tests.html import inline_code, parse, text
-
-HTMX = {"HX-Request": "true"}
+from tests.support.factories.assessments import make_assessment, make_goals
+from tests.support.factories.visits import Case, make_case
+from tests.support.html import HTMX, inline_code, parse, text
 
 
 @pytest.fixture

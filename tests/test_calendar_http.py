@@ -12,10 +12,8 @@ from starlette.testclient import TestClient
 
 from pwa.models import MeetingStatus, PlaceKind, User
 from tests.conftest import reread
-from tests.factories_visits import Case, make_case, make_meeting
-from tests.html import inline_code, parse
-
-HTMX = {"HX-Request": "true"}
+from tests.support.factories.visits import Case, make_case, make_meeting
+from tests.support.html import HTMX, inline_code, parse
 
 
 @pytest.fixture

@@ -14,9 +14,9 @@ from starlette.testclient import TestClient
 
 from pwa.models import AuditEvent, Family, Role
 from tests.conftest import reread
-from tests.factories import make_centre, make_user
-from tests.factories_reports import ClosedCase, active, case, make_closed_case, referred
-from tests.html import inline_code, parse, text
+from tests.support.factories.core import make_centre, make_user
+from tests.support.factories.reports import ClosedCase, active, case, make_closed_case, referred
+from tests.support.html import inline_code, parse, text
 
 
 @pytest.fixture

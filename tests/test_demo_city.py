@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -26,13 +25,13 @@ from pwa.models import (
     User,
     Visit,
 )
+from tests.support.clock import DEMO_TODAY
 
-TODAY = date(2026, 11, 25)
 SCALE = 0.02  # 2 assistants, 30 families, 100 members, 2,000 visits
 
 
 def test_a_small_city_has_its_share_of_everything_and_keeps_the_rules(db: Session) -> None:
-    summary = load_city_data(db, today=TODAY, scale=SCALE)
+    summary = load_city_data(db, today=DEMO_TODAY, scale=SCALE)
     db.commit()
     assert summary.created
     count = lambda model: db.exec(select(func.count()).select_from(model)).one()  # noqa: E731
@@ -67,7 +66,7 @@ def test_a_small_city_has_its_share_of_everything_and_keeps_the_rules(db: Sessio
             sa.or_(
                 col(Visit.visit_date) < col(Family.work_started_on),
                 col(Visit.visit_date) > col(Family.ended_on),
-                col(Visit.visit_date) >= TODAY,
+                col(Visit.visit_date) >= DEMO_TODAY,
             )
         )
     ).one()
@@ -81,12 +80,12 @@ def test_a_small_city_has_its_share_of_everything_and_keeps_the_rules(db: Sessio
     assert strangers == 0
 
     # Refuses to run twice: the second load changes nothing.
-    again = load_city_data(db, today=TODAY, scale=SCALE)
+    again = load_city_data(db, today=DEMO_TODAY, scale=SCALE)
     assert not again.created and count(Visit) == 2000 and count(Family) == 30
 
 
 def test_the_city_is_the_same_every_time() -> None:
-    first, second = _City(TODAY, SCALE), _City(TODAY, SCALE)
+    first, second = _City(DEMO_TODAY, SCALE), _City(DEMO_TODAY, SCALE)
     first.build()
     second.build()
     assert first.rows == second.rows

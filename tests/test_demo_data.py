@@ -42,13 +42,13 @@ from pwa.models import (
     User,
     Visit,
 )
+from tests.support.clock import DEMO_TODAY
 
-TODAY = date(2026, 11, 25)  # a Wednesday
 INTAKE_NUMBERS = range(INTAKE_FIRST, INTAKE_FIRST + len(INTAKE_STEPS))
 WARSAW = ZoneInfo("Europe/Warsaw")
 
 
-@pytest.fixture(params=[TODAY, date(2028, 2, 27)], ids=["wednesday", "leap-year-sunday"])
+@pytest.fixture(params=[DEMO_TODAY, date(2028, 2, 27)], ids=["wednesday", "leap-year-sunday"])
 def today(request: pytest.FixtureRequest) -> date:
     """The day the demo is loaded on: invariants must hold whatever the day."""
     return request.param
@@ -90,9 +90,9 @@ def families(db: Session, *statuses: CaseStatus) -> list[Family]:
 
 
 def test_loading_twice_adds_nothing_the_second_time(db: Session) -> None:
-    first = load_demo_data(db, today=TODAY)
+    first = load_demo_data(db, today=DEMO_TODAY)
     counts = row_counts(db)
-    second = load_demo_data(db, today=TODAY)
+    second = load_demo_data(db, today=DEMO_TODAY)
 
     assert first.created and first.centre_id == DEMO_CENTRE_ID
     assert first.counts == {name: count for name, count in counts.items() if count}
@@ -101,30 +101,30 @@ def test_loading_twice_adds_nothing_the_second_time(db: Session) -> None:
 
 
 def test_a_second_load_keeps_what_visitors_changed(db: Session) -> None:
-    load_demo_data(db, today=TODAY)
+    load_demo_data(db, today=DEMO_TODAY)
     db.commit()
     family = db.exec(select(Family).where(Family.name == "Kowalscy")).one()
     family.name = "Kowalscy (zmienione)"
     db.commit()
 
-    load_demo_data(db, today=TODAY + timedelta(days=3))
+    load_demo_data(db, today=DEMO_TODAY + timedelta(days=3))
 
     assert db.get(Family, family.id).name == "Kowalscy (zmienione)"  # type: ignore[union-attr]
 
 
 def test_two_loads_with_the_same_today_give_identical_rows(db: Session) -> None:
-    load_demo_data(db, today=TODAY)
+    load_demo_data(db, today=DEMO_TODAY)
     first = snapshot(db)
     db.rollback()  # the loader never commits: this empties the database again
     assert db.get(Centre, DEMO_CENTRE_ID) is None
 
-    load_demo_data(db, today=TODAY)
+    load_demo_data(db, today=DEMO_TODAY)
 
     assert snapshot(db) == first
 
 
 def test_ids_are_uuid5_names_in_the_demo_namespace(db: Session) -> None:
-    load_demo_data(db, today=TODAY)
+    load_demo_data(db, today=DEMO_TODAY)
 
     assert uuid.uuid5(DEMO_NAMESPACE, "centre") == DEMO_CENTRE_ID
     kowalscy = db.get(Family, uuid.uuid5(DEMO_NAMESPACE, "family/1"))
@@ -142,7 +142,7 @@ def test_ids_are_uuid5_names_in_the_demo_namespace(db: Session) -> None:
 
 
 def test_the_centre_has_its_own_words_and_wednesday_office_hours(db: Session) -> None:
-    load_demo_data(db, today=TODAY)
+    load_demo_data(db, today=DEMO_TODAY)
 
     centre = db.get(Centre, DEMO_CENTRE_ID)
     assert centre is not None and centre.short_name == "OPS Bystrzyca Kłodzka"
@@ -154,7 +154,7 @@ def test_the_centre_has_its_own_words_and_wednesday_office_hours(db: Session) ->
 
 
 def test_every_demo_user_is_marked_as_demo_and_polish(db: Session) -> None:
-    load_demo_data(db, today=TODAY)
+    load_demo_data(db, today=DEMO_TODAY)
 
     users = db.exec(select(User)).all()
     assert Counter((user.role, user.centre_id) for user in users) == {
@@ -175,7 +175,7 @@ def test_every_demo_user_is_marked_as_demo_and_polish(db: Session) -> None:
 def test_each_assistant_has_her_current_caseload(
     db: Session, first_name: str, caseload: int
 ) -> None:
-    load_demo_data(db, today=TODAY)
+    load_demo_data(db, today=DEMO_TODAY)
     assistant = user_named(db, first_name)
 
     current = db.exec(
@@ -192,7 +192,7 @@ def test_each_assistant_has_her_current_caseload(
 def test_five_referrals_wait_for_an_assistant_and_two_assigned_families_for_consent(
     db: Session,
 ) -> None:
-    load_demo_data(db, today=TODAY)
+    load_demo_data(db, today=DEMO_TODAY)
     assigned = set(db.exec(select(Assignment.family_id)).all())
     referred = families(db, CaseStatus.referred)
 
@@ -209,7 +209,7 @@ def test_five_referrals_wait_for_an_assistant_and_two_assigned_families_for_cons
 
 
 def test_all_three_demo_family_users_point_at_members_of_their_own_family(db: Session) -> None:
-    load_demo_data(db, today=TODAY)
+    load_demo_data(db, today=DEMO_TODAY)
 
     users = db.exec(select(User).where(User.role == Role.family)).all()
 
@@ -229,7 +229,7 @@ def test_all_three_demo_family_users_point_at_members_of_their_own_family(db: Se
 
 
 def test_case_numbers_are_unique_within_the_centre(db: Session) -> None:
-    load_demo_data(db, today=TODAY)
+    load_demo_data(db, today=DEMO_TODAY)
 
     numbers = db.exec(select(Family.case_number)).all()
 
@@ -261,7 +261,7 @@ def test_exactly_one_active_family_is_overdue_for_its_periodic_assessment(
 
 
 def test_one_za_zyciem_family_with_marek_and_a_family_user(db: Session) -> None:
-    load_demo_data(db, today=TODAY)
+    load_demo_data(db, today=DEMO_TODAY)
 
     [family] = db.exec(select(Family).where(col(Family.za_zyciem))).all()
 
@@ -273,14 +273,14 @@ def test_one_za_zyciem_family_with_marek_and_a_family_user(db: Session) -> None:
 
 
 def test_one_family_in_monitoring_after_meeting_its_goals(db: Session) -> None:
-    load_demo_data(db, today=TODAY)
+    load_demo_data(db, today=DEMO_TODAY)
 
     [family] = families(db, CaseStatus.monitoring)
 
     assert family.end_reason == EndReason.goals_met
     assert family.ended_on is not None and family.monitoring_until is not None
-    assert 20 <= (TODAY - family.ended_on).days <= 40
-    assert 45 <= (family.monitoring_until - TODAY).days <= 75
+    assert 20 <= (DEMO_TODAY - family.ended_on).days <= 40
+    assert 45 <= (family.monitoring_until - DEMO_TODAY).days <= 75
     events = db.exec(
         select(CaseEvent).where(CaseEvent.family_id == family.id).order_by(col(CaseEvent.at))
     ).all()
@@ -299,7 +299,7 @@ def test_one_family_in_monitoring_after_meeting_its_goals(db: Session) -> None:
 
 
 def test_one_family_has_a_child_in_foster_care_and_its_coordinator(db: Session) -> None:
-    load_demo_data(db, today=TODAY)
+    load_demo_data(db, today=DEMO_TODAY)
 
     [family] = db.exec(select(Family).where(col(Family.foster_care))).all()
 

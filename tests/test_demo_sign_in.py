@@ -14,7 +14,7 @@ from pwa.i18n import local_today
 from pwa.models import Role, User, UserSession
 from pwa.web.middleware import cookie_names
 from tests.conftest import csrf_token, make_settings, reread
-from tests.html import inline_code, parse
+from tests.support.html import inline_code, parse
 
 HOME = {Role.coordinator: "/coordinator", Role.assistant: "/assistant", Role.family: "/family"}
 

@@ -10,21 +10,18 @@ from starlette.testclient import TestClient
 from pwa.i18n import local_today
 from pwa.models import Assignment, CaseStatus, Family, FamilyMember, Relation, Role
 from tests.conftest import reread
-from tests.factories import make_family, make_user
-from tests.factories_cases_http import (
-    HTMX,
+from tests.support.audit import audit_actions
+from tests.support.factories.cases import (
     Desk,
-    attribute,
-    audit_actions,
     current_assistant_id,
     fill_caseload,
     make_desk,
     make_working_family,
     member_data,
     referral_data,
-    texts,
 )
-from tests.html import inline_code, parse, text
+from tests.support.factories.core import make_family, make_user
+from tests.support.html import HTMX, attribute, inline_code, parse, text, texts
 
 
 @pytest.fixture

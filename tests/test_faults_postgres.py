@@ -45,9 +45,9 @@ from pwa.models import (
 )
 from pwa.reminders import store
 from tests.conftest import on_postgres
-from tests.factories import make_centre, make_user
-from tests.factories_visits import Case, make_case
-from tests.fuzzing import is_polish_message
+from tests.support.factories.core import make_centre, make_user
+from tests.support.factories.visits import Case, make_case
+from tests.support.fuzzing import is_polish_message
 
 pytestmark = pytest.mark.postgres_only
 

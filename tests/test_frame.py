@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
 from pwa.db import make_engine
-from pwa.models import Role
-from tests.conftest import csrf_token
-from tests.factories import make_centre, make_family, make_user
-from tests.html import inline_code, parse
+from pwa.models import Role, UserSession
+from tests.conftest import reread
+from tests.support.factories.core import make_centre, make_family, make_user
+from tests.support.html import inline_code, parse
 
 PUBLIC_PAGES = ["/", "/signin"]
 
@@ -86,12 +86,19 @@ def test_unsafe_request_without_csrf_token_is_refused(client: TestClient, db: Se
     response = client.post(f"/demo/{user.id}/signin", follow_redirects=False)
     assert response.status_code == 403
     assert "Formularz wygasł" in response.text
+    reread(db)
+    assert db.exec(select(UserSession)).all() == []  # nobody was signed in
 
 
-def test_wrong_csrf_token_is_refused_even_in_a_form_field(client: TestClient):
-    csrf_token(client)
-    response = client.post("/logout", data={"csrf_token": "0" * 64})
+def test_wrong_csrf_token_is_refused_even_in_a_form_field(client: TestClient, db: Session, sign_in):
+    sign_in(make_user(db, make_centre(db), Role.assistant))
+    del client.headers["X-CSRF-Token"]
+    response = client.post("/logout", data={"csrf_token": "0" * 64}, follow_redirects=False)
     assert response.status_code == 403
+    # Refused, so the user is still signed in: the session lives and the next page opens.
+    reread(db)
+    assert [row.ended_at for row in db.exec(select(UserSession)).all()] == [None]
+    assert client.get("/assistant", follow_redirects=False).status_code == 200
 
 
 def test_server_error_is_a_polish_500_page_with_security_headers(client: TestClient, monkeypatch):

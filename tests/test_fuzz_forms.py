@@ -35,7 +35,7 @@ from pwa.web.middleware import cookie_names
 from tests.authz.rules import Scenario
 from tests.authz.world import World, build_world
 from tests.conftest import csrf_token, make_settings, on_postgres
-from tests.fuzzing import (
+from tests.support.fuzzing import (
     PAYLOADS,
     FormRoute,
     ReadFields,

@@ -7,9 +7,10 @@ import sqlalchemy as sa
 from sqlmodel import Session, func, select
 from starlette.testclient import TestClient
 
+from pwa.i18n import local_today
 from pwa.models import Visit
-from tests.factories_visits import make_case
-from tests.fuzzing import is_polish_message
+from tests.support.factories.visits import make_case
+from tests.support.fuzzing import is_polish_message
 
 DEEP_JSON = b"[" * 3000  # under every size limit, past the parser's recursion limit
 
@@ -47,7 +48,7 @@ def test_commit_failing_as_the_answer_starts_gives_the_503_page_and_keeps_nothin
     answer = client.post(
         f"/families/{case.family.id}/visits",
         data={
-            "visit_id": "8d0c7a52-5d0e-4a4e-9d7e-0c2f9a1b2c3d", "visit_date": "2026-03-02",
+            "visit_id": "8d0c7a52-5d0e-4a4e-9d7e-0c2f9a1b2c3d", "visit_date": local_today().isoformat(),
             "starts_at": "10:00", "duration_minutes": "60", "place_kind": "home",
             "present_member_ids": str(case.parent.id), "kind": "home_visit", "notes": "Wizyta",
         },

@@ -12,21 +12,18 @@ from starlette.testclient import TestClient
 
 from pwa.i18n import local_today
 from pwa.models import Assessment, AssessmentKind, CaseStatus, OpinionStatus, Role
-from tests.factories import make_family, make_family_user, make_office_hours, make_user
-from tests.factories_assessments import make_opinion
-from tests.factories_cases_http import (
-    HTMX,
+from tests.support.factories.assessments import make_opinion
+from tests.support.factories.cases import (
     Desk,
-    attribute,
     fill_caseload,
     make_desk,
     make_tasks,
     make_working_family,
     months_ago,
-    texts,
 )
-from tests.factories_visits import make_meeting, make_visit
-from tests.html import inline_code, parse, text
+from tests.support.factories.core import make_family, make_family_user, make_office_hours, make_user
+from tests.support.factories.visits import make_meeting, make_visit
+from tests.support.html import HTMX, attribute, inline_code, parse, text, texts
 
 
 @pytest.fixture

@@ -20,8 +20,9 @@ from pwa.models import (
     utcnow,
 )
 from tests.conftest import reread
-from tests.factories import make_centre, make_family, make_member, make_user
-from tests.html import inline_code, parse, text
+from tests.support.audit import audit_actions
+from tests.support.factories.core import make_centre, make_family, make_member, make_user
+from tests.support.html import inline_code, parse, text
 
 
 def _issue(db: Session, **values: object) -> invitations.IssuedInvitation:
@@ -161,10 +162,20 @@ def test_lost_phone_ends_every_session_and_revokes_every_passkey(
 def test_lost_phone_needs_a_reason(client: TestClient, db: Session, sign_in):
     centre = make_centre(db)
     assistant = make_user(db, centre, Role.assistant)
+    db.add(PasskeyCredential(user_id=assistant.id, credential_id=b"phone", public_key=b"k"))
+    policy = sessions.SessionPolicy(idle_timeout=3600, max_age=86400)
+    sessions.start_session(db, user=assistant, policy=policy)
     sign_in(make_user(db, centre, Role.coordinator))
     response = client.post(f"/people/{assistant.id}/lost-phone", data={"reason": "  "})
     assert response.status_code == 422
     assert "Podaj powód." in response.text
+    # Refused, so nothing happened: the assistant is still signed in, the passkey still works.
+    reread(db)
+    live = db.exec(select(UserSession).where(UserSession.user_id == assistant.id)).all()
+    assert [row.ended_at for row in live] == [None]
+    keys = db.exec(select(PasskeyCredential).where(PasskeyCredential.user_id == assistant.id))
+    assert [key.revoked_at for key in keys.all()] == [None]
+    assert "user.lost_phone" not in audit_actions(db)
 
 
 def test_deactivated_user_cannot_come_back(client: TestClient, db: Session, sign_in):

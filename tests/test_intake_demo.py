@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-
 import pytest
 from sqlmodel import Session, select
 
@@ -32,9 +30,7 @@ from pwa.models import (
     Relation,
     User,
 )
-
-TODAY = date(2026, 11, 25)
-NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+from tests.support.clock import DEMO_NOW, DEMO_TODAY
 
 
 def step_family(db: Session, step: str) -> Family:
@@ -50,7 +46,7 @@ def staff(db: Session, key: str) -> Actor:
 
 
 def test_the_demo_has_a_family_at_every_step_of_intake(db: Session) -> None:
-    load_demo_data(db, today=TODAY)
+    load_demo_data(db, today=DEMO_TODAY)
     coordinator = staff(db, "coordinator")
 
     views = {
@@ -78,7 +74,7 @@ def test_the_demo_has_a_family_at_every_step_of_intake(db: Session) -> None:
 
 
 def test_every_plan_of_the_demo_follows_an_initial_assessment(db: Session) -> None:
-    load_demo_data(db, today=TODAY)
+    load_demo_data(db, today=DEMO_TODAY)
 
     for plan in db.exec(select(Plan).where(Plan.version == 1)).all():
         family = db.get(Family, plan.family_id)
@@ -92,19 +88,19 @@ def test_every_plan_of_the_demo_follows_an_initial_assessment(db: Session) -> No
 
 
 def test_the_path_goes_on_from_the_demo_families(db: Session) -> None:
-    load_demo_data(db, today=TODAY)
+    load_demo_data(db, today=DEMO_TODAY)
     coordinator, joanna = staff(db, "coordinator"), staff(db, "joanna")
     taken_on = step_family(db, "taken_on")
 
     record.assign_assistant(
-        db, actor=coordinator, family_id=taken_on.id, assistant_id=str(joanna.id), now=NOW
+        db, actor=coordinator, family_id=taken_on.id, assistant_id=str(joanna.id), now=DEMO_NOW
     )
     intake.record_first_contact(
         db, actor=joanna, family_id=taken_on.id,
         form=intake.FirstContactForm(
-            met_on=TODAY.isoformat(), role_explained="on", expectations="„Pomocy z budżetem.”"
+            met_on=DEMO_TODAY.isoformat(), role_explained="on", expectations="„Pomocy z budżetem.”"
         ),
-        now=NOW,
+        now=DEMO_NOW,
     )  # fmt: skip
     mother = db.exec(
         select(FamilyMember).where(
@@ -113,13 +109,13 @@ def test_the_path_goes_on_from_the_demo_families(db: Session) -> None:
     ).one()
     intake.consent_at_first_contact(
         db, actor=joanna, family_id=taken_on.id,
-        form=ConsentGivenForm(given_on=TODAY.isoformat(), member_id=str(mother.id), form="written"),
-        now=NOW,
+        form=ConsentGivenForm(given_on=DEMO_TODAY.isoformat(), member_id=str(mother.id), form="written"),
+        now=DEMO_NOW,
     )  # fmt: skip
     assert taken_on.status is CaseStatus.active
 
     assessed = step_family(db, "initial_assessment")
-    plan = editing.start_plan(db, actor=joanna, family_id=assessed.id, now=NOW)
+    plan = editing.start_plan(db, actor=joanna, family_id=assessed.id, now=DEMO_NOW)
     assert plan.version == 1
 
     # The contracted organisation's coordinator assigns the family handed over to it.
@@ -129,16 +125,16 @@ def test_the_path_goes_on_from_the_demo_families(db: Session) -> None:
         staff(db, "organisation_assistant"),
     )
     record.assign_assistant(
-        db, actor=organisation, family_id=handed_over.id, assistant_id=str(tomasz.id), now=NOW
+        db, actor=organisation, family_id=handed_over.id, assistant_id=str(tomasz.id), now=DEMO_NOW
     )
     with pytest.raises(NotFound):  # the organisation sees only what was handed over to it
         record.assign_assistant(
-            db, actor=organisation, family_id=taken_on.id, assistant_id=str(tomasz.id), now=NOW
+            db, actor=organisation, family_id=taken_on.id, assistant_id=str(tomasz.id), now=DEMO_NOW
         )
 
 
 def test_the_demo_centre_page_speaks_in_the_centres_own_words(db: Session) -> None:
-    load_demo_data(db, today=TODAY)
+    load_demo_data(db, today=DEMO_TODAY)
 
     page = public_page.public_page(db)
 

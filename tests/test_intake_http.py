@@ -25,16 +25,10 @@ from pwa.models import (
     TeamDecision,
 )
 from tests.conftest import reread
-from tests.factories import make_centre, make_family_user, make_user
-from tests.factories_assessments import make_assessment
-from tests.factories_cases_http import (
-    HTMX,
-    Desk,
-    make_desk,
-    make_working_family,
-    referral_data,
-)
-from tests.html import inline_code, parse, text
+from tests.support.factories.assessments import make_assessment
+from tests.support.factories.cases import Desk, make_desk, make_working_family, referral_data
+from tests.support.factories.core import make_centre, make_family_user, make_user
+from tests.support.html import HTMX, inline_code, parse, text
 
 
 @pytest.fixture

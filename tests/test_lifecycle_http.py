@@ -14,18 +14,15 @@ from pwa.domain.kernel.dates import add_months
 from pwa.i18n import local_today
 from pwa.models import Assignment, CaseStatus, Consent, EndReason, Family, Role, utcnow
 from tests.conftest import reread
-from tests.factories_cases_http import (
-    HTMX,
+from tests.support.audit import audit_actions
+from tests.support.factories.cases import (
     Desk,
-    audit_actions,
     current_assistant_id,
-    form_actions,
     make_desk,
     make_working_family,
     months_ago,
-    texts,
 )
-from tests.html import inline_code, parse, text
+from tests.support.html import HTMX, form_actions, inline_code, parse, text, texts
 
 
 @pytest.fixture

@@ -12,11 +12,9 @@ from starlette.testclient import TestClient
 from pwa.i18n import WARSAW, local_today
 from pwa.models import Meeting, MeetingStatus, PlaceKind, Role
 from tests.conftest import reread
-from tests.factories import make_user
-from tests.factories_visits import Case, make_case, make_meeting
-from tests.html import inline_code, parse, text
-
-HTMX = {"HX-Request": "true"}
+from tests.support.factories.core import make_user
+from tests.support.factories.visits import Case, make_case, make_meeting
+from tests.support.html import HTMX, inline_code, parse, text
 
 
 def in_days(days: int, hour: int = 10) -> datetime:

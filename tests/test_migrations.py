@@ -19,7 +19,7 @@ from pwa.cli import alembic_config
 from pwa.db import make_engine
 from pwa.models import CaseStatus
 from tests.conftest import POSTGRES_URL
-from tests.factories import make_centre, make_family
+from tests.support.factories.core import make_centre, make_family
 
 
 @pytest.fixture

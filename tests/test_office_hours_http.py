@@ -13,11 +13,9 @@ from starlette.testclient import TestClient
 from pwa.i18n import WARSAW
 from pwa.models import OfficeHours, Role
 from tests.conftest import reread
-from tests.factories import make_centre, make_office_hours, make_user
-from tests.factories_visits import Case, make_case
-from tests.html import inline_code, parse, text
-
-HTMX = {"HX-Request": "true"}
+from tests.support.factories.core import make_centre, make_office_hours, make_user
+from tests.support.factories.visits import Case, make_case
+from tests.support.html import HTMX, inline_code, parse, text
 
 
 @pytest.fixture

@@ -12,11 +12,9 @@ from starlette.testclient import TestClient
 from pwa.i18n import WARSAW, local_today
 from pwa.models import CaseStatus, CourtOpinion, Gender, OpinionStatus
 from tests.conftest import reread
-from tests.factories_assessments import make_opinion
-from tests.factories_visits import Case, make_case, make_visit
-from tests.html import inline_code, parse, text
-
-HTMX = {"HX-Request": "true"}
+from tests.support.factories.assessments import make_opinion
+from tests.support.factories.visits import Case, make_case, make_visit
+from tests.support.html import HTMX, inline_code, parse, text
 
 
 @pytest.fixture

@@ -12,9 +12,10 @@ from starlette.testclient import TestClient
 from pwa.domain.plans import editing
 from pwa.domain.plans import tasks as plan_tasks
 from pwa.i18n import local_today
-from pwa.models import AuditEvent, Goal, Plan, PlanStatus, Task, TaskState
+from pwa.models import Goal, Plan, PlanStatus, Task, TaskState
 from tests.conftest import reread
-from tests.factories_plans import (
+from tests.support.audit import audit_actions
+from tests.support.factories.plans import (
     PlanWorld,
     agreed_plan,
     draft_plan,
@@ -22,9 +23,8 @@ from tests.factories_plans import (
     plans_of,
     task_form,
 )
-from tests.html import inline_code, parse, text
+from tests.support.html import HTMX, inline_code, parse, text
 
-HTMX = {"HX-Request": "true"}
 MODES = pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
 
 
@@ -59,11 +59,6 @@ def goals_of(db: Session, plan: Plan) -> list[Goal]:
 def tasks_of(db: Session, goal: Goal) -> list[Task]:
     reread(db)
     return list(db.exec(select(Task).where(Task.goal_id == goal.id).order_by(col(Task.position))))
-
-
-def audited(db: Session, action: str) -> int:
-    reread(db)
-    return len(db.exec(select(AuditEvent).where(AuditEvent.action == action)).all())
 
 
 # --- goals ----------------------------------------------------------------------------------
@@ -107,7 +102,7 @@ def test_a_goal_added_with_htmx_swaps_in_its_card_and_a_fresh_form(
     form = html.css_first(f"#add-goal-{plan.id} form")
     assert form.attributes["hx-post"] == f"/plans/{plan.id}/goals"
     assert form.css_first(f"#add-goal-{plan.id}-wording").text() == ""  # empty again
-    assert audited(db, "goal.create") == 2  # the factory's goal and this one
+    assert audit_actions(db).count("goal.create") == 2  # the factory's goal and this one
 
 
 @MODES
@@ -371,7 +366,7 @@ def test_the_assistant_ticks_a_task_in_place_with_the_goals_progress(
     assert f"task-{other.id}" not in response.text  # only that row
     saved = fresh(db, task)
     assert saved.state is TaskState.done and saved.done_by_id == world.assistant.id
-    assert audited(db, "task.done") == 1
+    assert audit_actions(db).count("task.done") == 1
 
 
 def test_a_tick_without_javascript_goes_back_to_the_task(
@@ -433,7 +428,7 @@ def test_a_replayed_tick_of_a_task_already_done_is_a_success(
     first = client.post(f"/tasks/{task.id}/done", data={"revision": "1"}, headers=HTMX)
     replay = client.post(f"/tasks/{task.id}/done", data={"revision": "1"}, headers=HTMX)
     assert (first.status_code, replay.status_code) == (200, 200)
-    assert fresh(db, task).revision == 2 and audited(db, "task.done") == 1
+    assert fresh(db, task).revision == 2 and audit_actions(db).count("task.done") == 1
 
 
 def test_a_family_member_ticks_their_own_task_on_their_phone(
@@ -478,6 +473,9 @@ def test_a_family_member_ticks_without_javascript_and_lands_on_their_plan(
         response.status_code == 303
         and response.headers["location"] == f"/family/plan#task-{task.id}"
     )
+    saved = fresh(db, task)
+    assert saved.state is TaskState.done and saved.done_by_id == world.parent_user.id
+    assert audit_actions(db, world.family).count("task.done") == 1
 
 
 def test_a_family_member_cannot_touch_another_familys_task(
@@ -522,7 +520,7 @@ def test_the_assistant_drops_a_task_with_a_reason_and_reopens_it(
         f"/tasks/{task.id}/reopen", data={"revision": str(saved.revision)}, headers=HTMX
     )
     assert reopened.status_code == 200 and fresh(db, task).state is TaskState.open
-    assert audited(db, "task.drop") == 1 and audited(db, "task.reopen") == 1
+    assert audit_actions(db).count("task.drop") == 1 and audit_actions(db).count("task.reopen") == 1
 
 
 @MODES

@@ -6,14 +6,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session
 from starlette.testclient import TestClient
 
 from pwa.domain.plans import editing as plans
 from pwa.i18n import local_today
 from pwa.models import (
     AgreementMethod,
-    AuditEvent,
     Plan,
     PlanStatus,
     Relation,
@@ -21,8 +20,9 @@ from pwa.models import (
 )
 from pwa.web.render import STATIC_DIR
 from tests.conftest import reread
-from tests.factories import make_family, make_family_user, make_member, make_user
-from tests.factories_plans import (
+from tests.support.audit import audit_actions
+from tests.support.factories.core import make_family, make_family_user, make_member, make_user
+from tests.support.factories.plans import (
     PlanWorld,
     agreed_plan,
     draft_plan,
@@ -31,9 +31,7 @@ from tests.factories_plans import (
     plans_of,
     task_form,
 )
-from tests.html import inline_code, parse, text
-
-HTMX = {"HX-Request": "true"}
+from tests.support.html import HTMX, inline_code, parse, text
 
 
 @pytest.fixture
@@ -52,9 +50,12 @@ def new_version(db: Session, world: PlanWorld) -> Plan:
     return draft
 
 
-def audit_actions(db: Session) -> list[str]:
-    reread(db)
-    return [event.action for event in db.exec(select(AuditEvent)).all()]
+def add_a_task(db: Session, world: PlanWorld, draft: Plan, **values: str) -> None:
+    """A task in the draft's newest goal, due next week: added without `now=`, so checked
+    against the real clock, as the requests that follow are."""
+    form = task_form(due_on=local_today() + timedelta(days=7), **values)
+    plans.add_task(db, actor=world.assistant, goal_id=plans_goal_ids(db, draft)[-1], form=form)
+    db.commit()
 
 
 # --- the staff page -----------------------------------------------------------------------------
@@ -227,10 +228,7 @@ def test_a_signed_paper_copy_puts_the_new_version_in_force(
     client: TestClient, db: Session, sign_in, world: PlanWorld
 ):
     draft = new_version(db, world)
-    plans.add_task(
-        db, actor=world.assistant, goal_id=plans_goal_ids(db, draft)[-1], form=task_form()
-    )
-    db.commit()
+    add_a_task(db, world, draft)
     sign_in(world.assistant.user)
     page = parse(client.get(f"/families/{world.family.id}/plan").text)
     signers = [o.attributes["value"] for o in page.css("#paper-agreement-member_id option")]
@@ -342,10 +340,7 @@ def test_an_adult_member_agrees_to_the_new_version_on_their_phone(
     client: TestClient, db: Session, sign_in, world: PlanWorld
 ):
     draft = new_version(db, world)
-    plans.add_task(
-        db, actor=world.assistant, goal_id=plans_goal_ids(db, draft)[-1], form=task_form()
-    )
-    db.commit()
+    add_a_task(db, world, draft)
     sign_in(world.parent_user.user)
     page = client.get("/family/plan")
     form = parse(page.text).css_first("#agreement form.agree-form")
@@ -378,14 +373,11 @@ def test_a_plan_changed_while_the_family_read_it_is_not_agreed(
     client: TestClient, db: Session, sign_in, world: PlanWorld
 ):
     draft = new_version(db, world)
-    goal_id = plans_goal_ids(db, draft)[-1]
-    plans.add_task(db, actor=world.assistant, goal_id=goal_id, form=task_form())
-    db.commit()
+    add_a_task(db, world, draft)
     sign_in(world.parent_user.user)
     form = parse(client.get("/family/plan").text).css_first("#agreement form.agree-form")
     fingerprint = form.css_first("input[name=fingerprint]").attributes["value"]
-    plans.add_task(db, actor=world.assistant, goal_id=goal_id, form=task_form(action="Nowe"))
-    db.commit()
+    add_a_task(db, world, draft, action="Nowe")
     response = client.post(f"/plans/{draft.id}/agree", data={"fingerprint": fingerprint})
     assert response.status_code == 409
     assert "W czasie czytania plan został zmieniony" in text(

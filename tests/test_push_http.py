@@ -6,19 +6,20 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
 from pwa.app import create_app
 from pwa.domain.people import sessions
-from pwa.models import AuditEvent, PushSubscription, Role, User, utcnow
+from pwa.models import PushSubscription, Role, User, utcnow
 from pwa.reminders.vapid import vapid_keys
 from pwa.web.middleware import cookie_names
 from tests.conftest import csrf_token, make_settings, reread
-from tests.factories import make_user
-from tests.factories_push import make_device, make_meeting, make_reminder_world
-from tests.html import inline_code, parse, text
-from tests.push_receiver import TestSubscription
+from tests.support.audit import audit_actions
+from tests.support.factories.core import make_user
+from tests.support.factories.push import make_device, make_meeting, make_reminder_world
+from tests.support.html import inline_code, parse, text
+from tests.support.push_receiver import TestSubscription
 
 PAGE = "/account/reminders"
 ANDROID_CHROME = (
@@ -32,11 +33,6 @@ NOT_A_PUSH_SERVICE = (
 
 def _fcm() -> TestSubscription:
     return TestSubscription.make("https://fcm.googleapis.com/fcm/send/dGVzdC1kZXZpY2U:APA91b")
-
-
-def _actions(db: Session) -> list[str]:
-    reread(db)
-    return [e.action for e in db.exec(select(AuditEvent).order_by(col(AuditEvent.at))).all()]
 
 
 def test_the_page_offers_push_and_shows_kinds_devices_and_the_coming_reminders(
@@ -63,7 +59,7 @@ def test_the_page_offers_push_and_shows_kinds_devices_and_the_coming_reminders(
     upcoming = page.css(".upcoming-reminders .list-item")
     assert len(upcoming) == 1 and "Masz wizytę" in upcoming[0].text()
     assert upcoming[0].css_first("a").attributes["href"] == "/family"
-    assert "reminders.read" in _actions(db)
+    assert "reminders.read" in audit_actions(db)
 
 
 def test_subscribing_stores_this_device_for_the_signed_in_user(
@@ -84,7 +80,7 @@ def test_subscribing_stores_this_device_for_the_signed_in_user(
         world.assistant.id, device.endpoint, device.p256dh, device.auth,
     )  # fmt: skip
     assert row.device_label == "Chrome, Android"
-    assert "push_subscription.create" in _actions(db)
+    assert "push_subscription.create" in audit_actions(db)
     page = client.get(f"{PAGE}?saved=device").text
     assert text(page, "#devices .item-title") == "Chrome, Android"
 
@@ -188,8 +184,15 @@ def test_the_big_browsers_push_services_are_accepted(
     world = make_reminder_world(db)
     db.commit()
     sign_in(world.assistant)
-    response = client.post(f"{PAGE}/devices", json=TestSubscription.make(endpoint).as_json())
+    device = TestSubscription.make(endpoint)
+    response = client.post(f"{PAGE}/devices", json=device.as_json())
     assert response.status_code == 201
+    reread(db)
+    stored = [
+        (row.user_id, row.endpoint, row.p256dh, row.auth)
+        for row in db.exec(select(PushSubscription)).all()
+    ]
+    assert stored == [(world.assistant.id, endpoint, device.p256dh, device.auth)]
 
 
 def test_loopback_is_refused_unless_the_settings_allow_it(
@@ -242,7 +245,7 @@ def test_removing_a_device_stops_reminders_there_but_nobody_removes_another_user
     reread(db)
     assert db.get(PushSubscription, mine) is None
     assert db.get(PushSubscription, theirs) is not None
-    assert _actions(db).count("push_subscription.delete") == 1
+    assert audit_actions(db).count("push_subscription.delete") == 1
     assert "Urządzenie nie dostaje już przypomnień." in client.get(f"{PAGE}?saved=removed").text
 
 
@@ -267,7 +270,7 @@ def test_choosing_kinds_stores_them_and_the_page_shows_the_choice(
     client.post(f"{PAGE}/kinds", data={})  # every box unticked
     reread(db)
     assert db.get(User, world.family_user.id).reminder_kinds == "none"  # type: ignore[union-attr]
-    assert "reminder_kinds.update" in _actions(db)
+    assert "reminder_kinds.update" in audit_actions(db)
 
 
 def test_a_kind_of_another_role_is_refused_with_a_polish_message(

@@ -15,8 +15,8 @@ from pwa.cli import main
 from pwa.i18n import WARSAW
 from pwa.models import Reminder, ReminderKind, utcnow
 from tests.conftest import make_settings, reread
-from tests.factories_push import make_device, make_meeting, make_reminder_world
-from tests.push_receiver import TestSubscription
+from tests.support.factories.push import make_device, make_meeting, make_reminder_world
+from tests.support.push_receiver import TestSubscription
 
 DEADLINE_SECONDS = 30
 

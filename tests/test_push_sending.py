@@ -37,16 +37,16 @@ from pwa.reminders.sending import MAX_ATTEMPTS, run_once
 from pwa.reminders.vapid import vapid_keys
 from pwa.settings import Settings
 from tests.conftest import make_settings, reread
-from tests.factories import make_family, make_member, make_user
-from tests.factories_push import (
+from tests.support.clock import warsaw
+from tests.support.factories.core import make_family, make_member, make_user
+from tests.support.factories.push import (
     ReminderWorld,
     make_device,
     make_meeting,
     make_reminder_world,
     make_task,
-    warsaw,
 )
-from tests.push_receiver import Answer, PushReceiver, all_payload_text
+from tests.support.push_receiver import Answer, PushReceiver, all_payload_text
 
 DEADLINE_SECONDS = 60
 MEETING = warsaw(2026, 11, 25, 10)  # a Wednesday

@@ -14,9 +14,9 @@ from starlette.testclient import TestClient
 
 from pwa.i18n import local_today
 from pwa.models import Centre, Family, Role, User, VisitKind, utcnow
-from tests.factories import make_centre, make_family_user, make_user
-from tests.factories_reports import active, assign, case, referred, visit
-from tests.html import inline_code, parse, text
+from tests.support.factories.core import make_centre, make_family_user, make_user
+from tests.support.factories.reports import active, assign, case, referred, visit
+from tests.support.html import inline_code, parse, text
 
 TODAY = local_today(utcnow())
 MONTH = f"{TODAY:%Y-%m}"

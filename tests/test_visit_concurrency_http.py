@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 from starlette.testclient import TestClient
@@ -29,7 +28,8 @@ from pwa.i18n import local_today
 from pwa.models import User, Visit
 from pwa.web.middleware import cookie_names
 from tests.conftest import csrf_token, make_settings, on_postgres
-from tests.factories_visits import Case, make_case
+from tests.support.factories.visits import Case, make_case
+from tests.support.postgres import waiting_on_a_lock
 
 pytestmark = pytest.mark.postgres_only
 
@@ -72,19 +72,6 @@ def visit_form(case: Case, visit_id: str) -> dict[str, Any]:
         "kind": "home_visit",
         "notes": "Wizyta wysłana dwa razy naraz",
     }
-
-
-def insert_waiting_on_a_lock(engine: Engine) -> bool:
-    with engine.connect() as connection:
-        return bool(
-            connection.execute(
-                sa.text(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND wait_event_type = 'Lock' "
-                    "AND query ILIKE 'INSERT INTO visit %'"
-                )
-            ).scalar()
-        )
 
 
 def stored_visits(engine: Engine) -> int:
@@ -130,7 +117,7 @@ def test_two_posts_of_one_visit_at_once_both_succeed_and_store_it_once(
     second = threading.Thread(target=post, args=("second", second_phone))
     second.start()
     deadline = time.monotonic() + DEADLINE_SECONDS
-    while not insert_waiting_on_a_lock(engine) and not failures:
+    while not waiting_on_a_lock(engine, "INSERT INTO visit %") and not failures:
         assert time.monotonic() < deadline, "the second insert never waited for the first"
         time.sleep(0.02)
     release_first.set()

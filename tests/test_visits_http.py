@@ -26,11 +26,10 @@ from pwa.models import (
     VisitRevision,
 )
 from tests.conftest import reread
-from tests.factories import make_family, make_member, make_user
-from tests.factories_visits import Case, make_case, make_plan, make_visit
-from tests.html import inline_code, parse, text
+from tests.support.factories.core import make_family, make_member, make_user
+from tests.support.factories.visits import Case, make_case, make_plan, make_visit
+from tests.support.html import HTMX, inline_code, parse, text
 
-HTMX = {"HX-Request": "true"}
 NOVEMBER_VISIT = date(2026, 11, 23)
 
 

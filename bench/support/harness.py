@@ -1,4 +1,5 @@
-"""Scratch databases, the city data set, the app served on localhost, and printed tables.
+"""Scratch databases, the city data set, and printed tables (the app is served on localhost
+by tests/support/live_server.py, as in the browser tests).
 
 Used by the scripts in bench/ (which `make bench` runs one by one); nothing here is imported
 by the app or the tests.
@@ -7,10 +8,8 @@ by the app or the tests.
 from __future__ import annotations
 
 import contextlib
-import socket
 import statistics
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import Iterator, Sequence
@@ -123,34 +122,6 @@ def city_people(database_url: str) -> CityPeople:
         ).one()
     engine.dispose()
     return CityPeople(coordinator, by_load, int(families))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextlib.contextmanager
-def served(app: object, port: int) -> Iterator[str]:
-    """The ASGI app served by uvicorn on localhost:port in a thread of this process."""
-    import uvicorn
-
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")  # type: ignore[arg-type]
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://localhost:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
 
 
 @contextlib.contextmanager

@@ -7,7 +7,7 @@ same redirect), so the matrix can use any id; tests/test_push_http.py proves it 
 from __future__ import annotations
 
 from tests.authz.rules import EVERYONE, Rule
-from tests.push_receiver import TestSubscription
+from tests.support.push_receiver import TestSubscription
 
 DEVICE = TestSubscription.make("https://fcm.googleapis.com/fcm/send/matrix-device").as_json()
 

@@ -16,14 +16,11 @@ from pwa.models import (
     Centre,
     CourtOpinion,
     Family,
-    Goal,
     GoalArea,
     InstitutionContact,
     Meeting,
     PasskeyCredential,
     PlaceKind,
-    Plan,
-    PlanStatus,
     Relation,
     Role,
     SupportCategory,
@@ -35,11 +32,12 @@ from pwa.models import (
     VisitKind,
 )
 from tests.authz.rules import Scenario
-from tests.factories import (
+from tests.support.factories.core import (
     give_consent,
     make_centre,
     make_family,
     make_family_user,
+    make_goal,
     make_member,
     make_office_hours,
     make_user,
@@ -87,12 +85,7 @@ def _family_with_record(db: Session, centre: Centre, assistant: User, n: int) ->
     child = make_member(db, family, relation=Relation.child, first_name=f"Ola{n}")
     give_consent(db, family, parent)
     family_user = make_family_user(db, family, parent)
-    plan = Plan(family_id=family.id, version=1, status=PlanStatus.agreed)
-    db.add(plan)
-    db.flush()
-    goal = Goal(plan_id=plan.id, area=GoalArea.school, wording="Dzieci chodzą do szkoły")
-    db.add(goal)
-    db.flush()
+    goal = make_goal(db, family, area=GoalArea.school, wording="Dzieci chodzą do szkoły")
     task = Task(
         goal_id=goal.id,
         action="Odprowadzać Olę do szkoły",
@@ -151,7 +144,7 @@ def _family_with_record(db: Session, centre: Centre, assistant: User, n: int) ->
         "member_id": str(second_adult.id),
         "child_id": str(child.id),
         "parent_id": str(parent.id),
-        "plan_id": str(plan.id),
+        "plan_id": str(goal.plan_id),
         "goal_id": str(goal.id),
         "task_id": str(task.id),
         "visit_id": str(visit.id),

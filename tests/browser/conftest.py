@@ -5,29 +5,29 @@ Nothing here skips: without /usr/bin/chromium the fixtures fail loudly.
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import (
     Browser,
     BrowserContext,
+    CDPSession,
     Page,
     Playwright,
     expect,
     sync_playwright,
 )
 from sqlmodel import Session
+from starlette.types import ASGIApp
 
 from pwa.app import create_app
 from pwa.demo.centre import load_demo_data
 from pwa.i18n import local_today
 from tests.conftest import make_settings
+from tests.support.live_server import free_port, served
 
 CHROMIUM = "/usr/bin/chromium"
 expect.set_options(timeout=20_000)
@@ -53,12 +53,6 @@ document.addEventListener("securitypolicyviolation", (e) => {
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @dataclass
 class LiveServer:
     base_url: str
@@ -66,26 +60,23 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(database_url: str, tmp_path: Path, db: Session) -> Iterator[LiveServer]:
+def in_front() -> Callable[[ASGIApp], ASGIApp]:
+    """What stands between the browser and the app: nothing (the offline tests put a phone's
+    slow network there)."""
+    return lambda app: app
+
+
+@pytest.fixture
+def live_server(
+    database_url: str, tmp_path: Path, db: Session, in_front: Callable[[ASGIApp], ASGIApp]
+) -> Iterator[LiveServer]:
     """The app with the demo centre, served on http://localhost:PORT in a background thread."""
     load_demo_data(db, today=local_today())
     db.commit()
-    port = _free_port()
-    base_url = f"http://localhost:{port}"
-    app = create_app(make_settings(database_url, tmp_path, demo=True, base_url=base_url))
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    yield LiveServer(base_url=base_url, database_url=database_url)
-    server.should_exit = True
-    thread.join(timeout=20)
+    port = free_port()
+    settings = make_settings(database_url, tmp_path, demo=True, base_url=f"http://localhost:{port}")
+    with served(in_front(create_app(settings)), port) as base_url:
+        yield LiveServer(base_url=base_url, database_url=database_url)
 
 
 @pytest.fixture(scope="session")
@@ -155,6 +146,38 @@ def check_page(page: Page) -> None:
     page.set_viewport_size(PHONE)
     problems += [f"{page.url} CSP {v}" for v in csp_violations(page)]
     assert problems == []
+
+
+# A passkey on the phone: Chromium's virtual authenticator, driven through CDP.
+AUTHENTICATOR = {
+    "protocol": "ctap2",
+    "ctap2Version": "ctap2_1",
+    "transport": "internal",
+    "hasResidentKey": True,
+    "hasUserVerification": True,
+    "isUserVerified": True,
+    "automaticPresenceSimulation": True,
+}
+
+
+class Authenticator:
+    def __init__(self, cdp: CDPSession, authenticator_id: str) -> None:
+        self.cdp = cdp
+        self.id = authenticator_id
+
+    def override(self, **bits: bool) -> None:
+        self.cdp.send("WebAuthn.setResponseOverrideBits", {"authenticatorId": self.id, **bits})
+
+    def credentials(self) -> list[dict]:
+        return self.cdp.send("WebAuthn.getCredentials", {"authenticatorId": self.id})["credentials"]
+
+
+def add_authenticator(context: BrowserContext, page: Page) -> Authenticator:
+    """A virtual passkey authenticator on `page` (it answers without asking the user)."""
+    cdp = context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable", {"enableUI": False})
+    added = cdp.send("WebAuthn.addVirtualAuthenticator", {"options": AUTHENTICATOR})
+    return Authenticator(cdp, added["authenticatorId"])
 
 
 SignInAs = Callable[[str], None]

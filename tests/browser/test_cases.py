@@ -12,22 +12,19 @@ from sqlmodel import Session, select
 
 from pwa.demo.centre import demo_id
 from pwa.models import Family, FamilyMember
-from tests.browser.conftest import PHONE, RECORD_CSP_VIOLATIONS, LiveServer, check_page
+from tests.browser.conftest import (
+    PHONE,
+    RECORD_CSP_VIOLATIONS,
+    LiveServer,
+    add_authenticator,
+    check_page,
+)
 from tests.conftest import reread
 
 pytestmark = pytest.mark.browser
 
 COORDINATOR = "Anna Nowak — koordynatorka"
 ASSISTANT = "Joanna Lewandowska — asystentka rodziny"
-AUTHENTICATOR = {
-    "protocol": "ctap2",
-    "ctap2Version": "ctap2_1",
-    "transport": "internal",
-    "hasResidentKey": True,
-    "hasUserVerification": True,
-    "isUserVerified": True,
-    "automaticPresenceSimulation": True,
-}
 
 
 def _register_family(page: Page) -> None:
@@ -122,9 +119,7 @@ def test_a_referred_family_reaches_its_members_phone(
     phone = browser.new_context(base_url=live_server.base_url, viewport=PHONE, locale="pl-PL")
     phone.add_init_script(RECORD_CSP_VIOLATIONS)
     mothers_phone = phone.new_page()
-    cdp = phone.new_cdp_session(mothers_phone)
-    cdp.send("WebAuthn.enable", {"enableUI": False})
-    cdp.send("WebAuthn.addVirtualAuthenticator", {"options": AUTHENTICATOR})
+    add_authenticator(phone, mothers_phone)
     mothers_phone.goto(link)
     expect(mothers_phone.locator("h1")).to_have_text("Witamy, Beata")
     check_page(mothers_phone)

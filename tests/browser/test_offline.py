@@ -5,27 +5,21 @@ refusals, sign-outs and updates of the service worker."""
 from __future__ import annotations
 
 import random
-import threading
 import time
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
-import uvicorn
 from playwright.sync_api import BrowserContext, Page, expect
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
+from starlette.types import ASGIApp
 
 from pwa import i18n
-from pwa.app import create_app
-from pwa.demo.centre import load_demo_data
 from pwa.i18n import local_today
 from pwa.models import Task, TaskState, Visit
-from tests.browser.conftest import LiveServer, check_page
-from tests.browser.conftest import _free_port as free_port
-from tests.conftest import make_settings
-from tests.factories_offline import (
+from tests.browser.conftest import check_page
+from tests.support.factories.offline import (
     KATARZYNA,
     MAREK,
     PUT_VISITS,
@@ -59,28 +53,14 @@ def latency() -> Latency:
 
 
 @pytest.fixture
-def live_server(
-    database_url: str, tmp_path: Path, db: Session, latency: Latency
-) -> Iterator[LiveServer]:
-    """The demo app on localhost, as in conftest, behind the (usually zero) latency."""
-    load_demo_data(db, today=local_today())
-    db.commit()
-    port = free_port()
-    base_url = f"http://localhost:{port}"
-    latency.app = create_app(make_settings(database_url, tmp_path, demo=True, base_url=base_url))
-    server = uvicorn.Server(
-        uvicorn.Config(latency, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    yield LiveServer(base_url=base_url, database_url=database_url)
-    server.should_exit = True
-    thread.join(timeout=20)
+def in_front(latency: Latency) -> Callable[[ASGIApp], ASGIApp]:
+    """The demo app behind the (usually zero) latency."""
+
+    def behind_latency(app: ASGIApp) -> ASGIApp:
+        latency.app = app
+        return latency
+
+    return behind_latency
 
 
 # --- offline, then online: exactly the recorded entries arrive, once each ----------------------

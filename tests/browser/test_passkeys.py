@@ -6,46 +6,27 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import BrowserContext, CDPSession, Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 from sqlmodel import Session, select
 
 from pwa.demo.centre import DEMO_CENTRE_ID
 from pwa.domain.people import invitations
 from pwa.models import Centre, PasskeyCredential, Role, User
-from tests.browser.conftest import LiveServer, check_page
+from tests.browser.conftest import (
+    AUTHENTICATOR,
+    Authenticator,
+    LiveServer,
+    add_authenticator,
+    check_page,
+)
 from tests.conftest import reread
 
 pytestmark = pytest.mark.browser
 
-AUTHENTICATOR = {
-    "protocol": "ctap2",
-    "ctap2Version": "ctap2_1",
-    "transport": "internal",
-    "hasResidentKey": True,
-    "hasUserVerification": True,
-    "isUserVerified": True,
-    "automaticPresenceSimulation": True,
-}
-
-
-class Authenticator:
-    def __init__(self, cdp: CDPSession, authenticator_id: str) -> None:
-        self.cdp = cdp
-        self.id = authenticator_id
-
-    def override(self, **bits: bool) -> None:
-        self.cdp.send("WebAuthn.setResponseOverrideBits", {"authenticatorId": self.id, **bits})
-
-    def credentials(self) -> list[dict]:
-        return self.cdp.send("WebAuthn.getCredentials", {"authenticatorId": self.id})["credentials"]
-
 
 @pytest.fixture
 def authenticator(context: BrowserContext, page: Page) -> Iterator[Authenticator]:
-    cdp = context.new_cdp_session(page)
-    cdp.send("WebAuthn.enable", {"enableUI": False})
-    added = cdp.send("WebAuthn.addVirtualAuthenticator", {"options": AUTHENTICATOR})
-    yield Authenticator(cdp, added["authenticatorId"])
+    yield add_authenticator(context, page)
 
 
 def _invite_assistant(db: Session, live_server: LiveServer) -> str:

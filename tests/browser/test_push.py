@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 from pwa.models import PushSubscription, User
 from tests.browser.conftest import LiveServer, check_page
 from tests.conftest import reread
-from tests.push_receiver import TestSubscription
+from tests.support.push_receiver import TestSubscription
 
 pytestmark = pytest.mark.browser
 

@@ -19,25 +19,25 @@ from pwa.i18n import use_locale
 from pwa.models import (
     Assessment,
     AssessmentKind,
-    AuditEvent,
     CaseEvent,
     CaseStatus,
     Consent,
+    EndReason,
     GoalProgress,
     PlanStatus,
     Recommendation,
     Role,
 )
-from tests.factories import make_user
-from tests.factories_assessments import (
-    NOW,
-    TODAY,
+from tests.support.audit import audit_actions
+from tests.support.clock import NOW, TODAY
+from tests.support.factories.assessments import (
     assessment_form,
     end_form,
     make_assessment,
     make_goals,
 )
-from tests.factories_visits import Case, make_case
+from tests.support.factories.core import make_user
+from tests.support.factories.visits import Case, make_case
 
 
 @pytest.fixture
@@ -52,17 +52,6 @@ def assessments_of(db: Session, case: Case) -> list[Assessment]:
             select(Assessment)
             .where(Assessment.family_id == case.family.id)
             .order_by(col(Assessment.assessed_on))
-        ).all()
-    )
-
-
-def actions(db: Session, case: Case) -> list[str]:
-    db.flush()
-    return list(
-        db.exec(
-            select(AuditEvent.action)
-            .where(AuditEvent.family_id == case.family.id)
-            .order_by(col(AuditEvent.at))
         ).all()
     )
 
@@ -164,7 +153,7 @@ def test_a_periodic_assessment_keeps_every_area_and_a_rating_for_each_goal(db: S
         (goals[0].id, 4, "Czynsz spłacony"),
         (goals[1].id, 1, ""),
     }
-    assert "assessment.create" in actions(db, case)
+    assert "assessment.create" in audit_actions(db, case.family)
     assert assessment_due_for(db, family=case.family, today=TODAY).due == date(2027, 5, 23)
 
 
@@ -288,7 +277,7 @@ def test_end_of_work_requires_the_final_assessment(db: Session, case: Case):
     assert case.family.status is CaseStatus.active and case.family.ended_on is None
     assert db.exec(select(CaseEvent).where(CaseEvent.family_id == case.family.id)).all() == []
     assert assessments_of(db, case) == []
-    assert "case.end" not in actions(db, case)
+    assert "case.end" not in audit_actions(db, case.family)
 
 
 def test_both_forms_are_checked_together(db: Session, case: Case):
@@ -322,7 +311,7 @@ def test_the_work_ends_with_its_final_assessment_in_one_unit_of_work(db: Session
     assert final.recommendation is Recommendation.end_work
     ratings = db.exec(select(GoalProgress.rating).where(GoalProgress.assessment_id == final.id))
     assert sorted(ratings.all()) == [3, 3]
-    assert actions(db, case)[-2:] == ["case.end", "assessment.create"]
+    assert audit_actions(db, case.family)[-2:] == ["case.end", "assessment.create"]
 
 
 def test_consent_withdrawn_at_the_end_is_withdrawn_with_the_final_assessment(
@@ -334,7 +323,8 @@ def test_consent_withdrawn_at_the_end_is_withdrawn_with_the_final_assessment(
         assessment=assessment_form(), now=NOW,
     )  # fmt: skip
     consent = db.exec(select(Consent).where(Consent.family_id == case.family.id)).one()
-    assert consent.withdrawn_on == TODAY and case.family.end_reason is not None
+    assert consent.withdrawn_on == TODAY
+    assert case.family.end_reason is EndReason.consent_withdrawn
 
 
 @pytest.mark.parametrize("status", [CaseStatus.referred, CaseStatus.ended, CaseStatus.closed])
@@ -362,7 +352,7 @@ def test_the_history_keeps_every_assessment_newest_first(db: Session, case: Case
     ]
     assert history.rows[0].author == case.assistant and history.rows[1].author is None
     assert history.due.due == date(2027, 2, 3) and history.work_under_way
-    assert "assessment.list" in actions(db, case)
+    assert "assessment.list" in audit_actions(db, case.family)
 
 
 def test_one_assessment_shows_its_areas_and_goal_ratings(db: Session, case: Case):
@@ -378,7 +368,7 @@ def test_one_assessment_shows_its_areas_and_goal_ratings(db: Session, case: Case
             (goals[1], 2),
         ]
         assert detail.progress[1].rating_label == "some progress"
-    assert "assessment.read" in actions(db, case)
+    assert "assessment.read" in audit_actions(db, case.family)
 
 
 def test_families_and_other_assistants_never_see_assessments(db: Session, case: Case):

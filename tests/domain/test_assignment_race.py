@@ -14,7 +14,6 @@ import uuid
 from dataclasses import dataclass
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
@@ -25,8 +24,9 @@ from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import DomainError
 from pwa.models import Assignment, CaseStatus, Role, User
 from tests.conftest import on_postgres
-from tests.factories import make_centre, make_family, make_user
-from tests.factories_cases import NOW
+from tests.support.clock import NOW
+from tests.support.factories.core import make_centre, make_family, make_user
+from tests.support.postgres import waiting_on_a_lock
 
 # How long a thread may wait for the other before the test gives up (a hang, not a timing).
 DEADLINE_SECONDS = 60
@@ -127,19 +127,6 @@ def test_two_coordinators_assigning_at_once_never_make_a_sixteenth_family(
     _race(database_url)
 
 
-def _assignment_waiting_on_a_lock(engine: Engine) -> bool:
-    with engine.connect() as connection:
-        return bool(
-            connection.execute(
-                sa.text(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND wait_event_type = 'Lock' "
-                    "AND query ILIKE '%FOR UPDATE%'"
-                )
-            ).scalar()
-        )
-
-
 @pytest.mark.postgres_only
 def test_the_second_assignment_waits_for_the_first_and_then_counts_it(
     database_url: str, engine: Engine
@@ -182,7 +169,7 @@ def test_the_second_assignment_waits_for_the_first_and_then_counts_it(
         for thread in threads:
             thread.start()
         deadline = time.monotonic() + DEADLINE_SECONDS
-        while not _assignment_waiting_on_a_lock(engine) and "second" not in results:
+        while not waiting_on_a_lock(engine, "%FOR UPDATE%") and "second" not in results:
             assert time.monotonic() < deadline, "the second assignment never waited for the first"
             time.sleep(0.02)
         release_first.set()

@@ -15,8 +15,9 @@ from pwa.domain.visits.calendar_feed import calendar_feed, renew_calendar_token,
 from pwa.domain.visits.meetings import move_meeting
 from pwa.i18n import gettext, use_locale
 from pwa.models import Assignment, AuditEvent, MeetingStatus, PlaceKind, Role
-from tests.factories import make_user
-from tests.factories_visits import NOW, Case, make_case, make_meeting, warsaw
+from tests.support.clock import NOW, warsaw
+from tests.support.factories.core import make_user
+from tests.support.factories.visits import Case, make_case, make_meeting
 
 
 @pytest.fixture

@@ -15,17 +15,10 @@ from pwa.domain.kernel.errors import Conflict, Forbidden, Invalid, NotFound
 from pwa.domain.kernel.forms import parse_date
 from pwa.i18n import use_locale
 from pwa.models import Assignment, CaseStatus, FamilyMember, Relation, Role
-from tests.factories import make_centre, make_family, make_member, make_user
-from tests.factories_cases import (
-    NOW,
-    actor,
-    audit_actions,
-    case_events,
-    child,
-    parent,
-    referral_form,
-    staff,
-)
+from tests.support.audit import audit_actions
+from tests.support.clock import NOW
+from tests.support.factories.cases import actor, case_events, child, parent, referral_form, staff
+from tests.support.factories.core import make_centre, make_family, make_member, make_user
 
 # --- referral ---------------------------------------------------------------------------------
 

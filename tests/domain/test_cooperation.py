@@ -13,9 +13,10 @@ from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, Invalid, NotFound
 from pwa.i18n import use_locale
 from pwa.models import AuditEvent, CaseStatus, InstitutionContact, Role
-from tests.factories import make_user
-from tests.factories_assessments import NOW, TODAY, contact_form, make_contact
-from tests.factories_visits import Case, make_case
+from tests.support.clock import NOW, TODAY
+from tests.support.factories.assessments import contact_form, make_contact
+from tests.support.factories.core import make_user
+from tests.support.factories.visits import Case, make_case
 
 
 @pytest.fixture
@@ -89,7 +90,17 @@ def test_no_contacts_before_the_work_or_after_the_case_is_closed(db: Session, st
 @pytest.mark.parametrize("status", [CaseStatus.ended, CaseStatus.monitoring])
 def test_contacts_go_on_after_the_end_of_work_and_in_monitoring(db: Session, status: CaseStatus):
     case = make_case(db, status=status, work_started_on=date(2026, 2, 1))
-    assert record(case, db).id is not None
+    contact = record(case, db)
+    db.commit()
+    db.expire_all()  # what follows is read back from the database
+    stored = db.exec(
+        select(InstitutionContact).where(InstitutionContact.family_id == case.family.id)
+    ).all()
+    assert [(row.id, row.contact_on, row.author_id) for row in stored] == [
+        (contact.id, TODAY, case.assistant.id)
+    ]
+    log = cooperation.family_contacts(db, actor=case.as_coordinator, family_id=case.family.id)
+    assert [row.contact.id for row in log.rows] == [contact.id]
 
 
 def test_the_log_is_newest_first_for_staff_only(db: Session, case: Case):

@@ -39,8 +39,9 @@ from pwa.models import (
     UserSession,
     Visit,
 )
-from tests.factories import make_centre, make_user
-from tests.factories_reports import (
+from tests.support.clock import NOW, TODAY
+from tests.support.factories.core import make_centre, make_user
+from tests.support.factories.reports import (
     SECRET_KEY,
     ClosedCase,
     active,
@@ -49,11 +50,7 @@ from tests.factories_reports import (
     ended,
     make_closed_case,
     referred,
-    warsaw,
 )
-
-TODAY = date(2026, 11, 23)
-NOW = warsaw(2026, 11, 23, 12)
 
 
 @pytest.fixture

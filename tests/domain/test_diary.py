@@ -23,8 +23,9 @@ from pwa.domain.visits.diary import (
 )
 from pwa.i18n import use_locale
 from pwa.models import Assignment, AuditEvent, PlaceKind, Role, VisitKind
-from tests.factories import make_family_user, make_member, make_user
-from tests.factories_visits import NOW, Case, make_case, make_visit
+from tests.support.clock import NOW
+from tests.support.factories.core import make_family_user, make_member, make_user
+from tests.support.factories.visits import Case, make_case, make_visit
 
 NOVEMBER = date(2026, 11, 1)
 

@@ -36,10 +36,16 @@ from pwa.models import (
     Visit,
     VisitKind,
 )
-from tests.factories import give_consent, make_centre, make_family, make_member, make_user
-from tests.factories_cases import NOW, staff
+from tests.support.clock import NOW, TODAY
+from tests.support.factories.cases import staff
+from tests.support.factories.core import (
+    give_consent,
+    make_centre,
+    make_family,
+    make_member,
+    make_user,
+)
 
-TODAY = date(2026, 11, 23)  # NOW in Warsaw: a Monday
 _versions = itertools.count(1)
 
 

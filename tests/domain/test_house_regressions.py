@@ -29,7 +29,8 @@ from pwa.models import (
     User,
     Visit,
 )
-from tests.factories_plans import (
+from tests.support.clock import DEMO_TODAY
+from tests.support.factories.plans import (
     NOW,
     agree_on_paper,
     agreed_plan,
@@ -37,9 +38,7 @@ from tests.factories_plans import (
     plan_world,
     task_form,
 )
-from tests.factories_visits import visit_form
-
-DEMO_TODAY = date(2026, 11, 25)
+from tests.support.factories.visits import visit_form
 
 
 def copy_in(db: Session, plan: Plan, task: Task) -> Task:

@@ -4,7 +4,7 @@ hand-over to a contracted organisation."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 from sqlmodel import Session, col, select
@@ -34,11 +34,10 @@ from pwa.models import (
     TeamDecision,
     User,
 )
-from tests.factories import make_centre, make_family, make_member, make_user
-from tests.factories_assessments import assessment_form
+from tests.support.clock import NOW, TODAY
+from tests.support.factories.assessments import assessment_form
+from tests.support.factories.core import make_centre, make_family, make_member, make_user
 
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # Monday, 10:00 in Warsaw
-TODAY = date(2026, 11, 23)
 REFERRED = date(2026, 11, 2)
 
 
@@ -288,7 +287,7 @@ def working_family(db: Session, started: date) -> tuple[Family, User]:
         db, centre, assistant=assistant, referred_on=date(2026, 1, 5), work_started_on=started
     )
     mother = make_member(db, family)
-    from tests.factories import give_consent
+    from tests.support.factories.core import give_consent
 
     give_consent(db, family, mother, on=started)
     return family, assistant

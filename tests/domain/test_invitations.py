@@ -11,7 +11,13 @@ from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, Forbidden, Invalid, NotFound
 from pwa.domain.people import invitations
 from pwa.models import InvitationStatus, Relation, Role, utcnow
-from tests.factories import make_centre, make_family, make_family_user, make_member, make_user
+from tests.support.factories.core import (
+    make_centre,
+    make_family,
+    make_family_user,
+    make_member,
+    make_user,
+)
 
 
 def _invite(db: Session, **values: object) -> invitations.IssuedInvitation:

@@ -41,8 +41,10 @@ from pwa.models import (
     Visit,
     VisitKind,
 )
-from tests.factories import make_centre, make_family, make_family_user, make_member
-from tests.factories_cases import NOW, audit_actions, case_events, staff
+from tests.support.audit import audit_actions
+from tests.support.clock import NOW
+from tests.support.factories.cases import case_events, staff
+from tests.support.factories.core import make_centre, make_family, make_family_user, make_member
 
 
 @dataclass(frozen=True)

@@ -30,9 +30,11 @@ from pwa.domain.visits.office_hours import (
     remove_office_hours,
 )
 from pwa.i18n import use_locale
-from pwa.models import Assignment, AuditEvent, CaseStatus, MeetingStatus, PlaceKind, Role
-from tests.factories import make_centre, make_office_hours, make_user
-from tests.factories_visits import NOW, Case, make_case, make_meeting, warsaw
+from pwa.models import Assignment, CaseStatus, MeetingStatus, PlaceKind, Role
+from tests.support.audit import audit_actions
+from tests.support.clock import NOW, warsaw
+from tests.support.factories.core import make_centre, make_office_hours, make_user
+from tests.support.factories.visits import Case, make_case, make_meeting
 
 
 @pytest.fixture
@@ -53,10 +55,6 @@ def refused_fields(db: Session, case: Case, **values: str) -> set[str]:
     return set(refused.value.errors)
 
 
-def actions(db: Session) -> list[str]:
-    return list(db.exec(select(AuditEvent.action)).all())
-
-
 # --- scheduling -----------------------------------------------------------------------------
 
 
@@ -65,7 +63,7 @@ def test_a_meeting_is_scheduled_in_warsaw_time_and_audited(db, case):
     assert meeting.starts_at == datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
     assert (meeting.duration_minutes, meeting.status) == (90, MeetingStatus.scheduled)
     assert (meeting.assistant_id, meeting.place_kind) == (case.assistant.id, PlaceKind.home)
-    assert actions(db) == ["meeting.create"]
+    assert audit_actions(db) == ["meeting.create"]
 
 
 def test_summer_time_is_two_hours_ahead_of_utc(db, case):
@@ -115,13 +113,13 @@ def test_a_moved_meeting_keeps_the_time_it_had_before(db, case):
     )  # fmt: skip
     assert meeting.starts_at == warsaw(2026, 11, 26, 12, 30)
     assert meeting.previous_starts_at == warsaw(2026, 11, 25, 10)
-    assert meeting.updated_at == NOW and actions(db) == ["meeting.move"]
+    assert meeting.updated_at == NOW and audit_actions(db) == ["meeting.move"]
 
 
 def test_moving_to_the_same_time_changes_nothing(db, case):
     meeting = make_meeting(db, case.family, case.assistant, starts_at=warsaw(2026, 11, 25, 10))
     move_meeting(db, actor=case.as_assistant, meeting_id=meeting.id, meeting_date="25.11.2026", starts_at="10:00", now=NOW)  # fmt: skip
-    assert meeting.previous_starts_at is None and actions(db) == []
+    assert meeting.previous_starts_at is None and audit_actions(db) == []
 
 
 def test_a_cancelled_or_past_meeting_cannot_be_moved(db, case):
@@ -143,7 +141,7 @@ def test_a_meeting_is_cancelled_with_a_reason(db, case):
     meeting = make_meeting(db, case.family, case.assistant)
     cancel_meeting(db, actor=case.as_assistant, meeting_id=meeting.id, reason=" Choroba  dziecka ", now=NOW)  # fmt: skip
     assert (meeting.status, meeting.cancel_reason) == (MeetingStatus.cancelled, "Choroba dziecka")
-    assert actions(db) == ["meeting.cancel"]
+    assert audit_actions(db) == ["meeting.cancel"]
 
 
 def test_cancelling_needs_a_reason_and_cancelling_twice_changes_nothing(db, case):
@@ -153,7 +151,7 @@ def test_cancelling_needs_a_reason_and_cancelling_twice_changes_nothing(db, case
     assert set(refused.value.errors) == {"reason"}
     cancel_meeting(db, actor=case.as_assistant, meeting_id=meeting.id, reason="Urlop", now=NOW)
     cancel_meeting(db, actor=case.as_assistant, meeting_id=meeting.id, reason="Inny", now=NOW)
-    assert meeting.cancel_reason == "Urlop" and actions(db) == ["meeting.cancel"]
+    assert meeting.cancel_reason == "Urlop" and audit_actions(db) == ["meeting.cancel"]
 
 
 def test_the_family_cannot_move_or_cancel_a_meeting(db, case):
@@ -198,7 +196,7 @@ def test_staff_see_the_familys_upcoming_meetings(db, case):
     assert family_meetings(db, actor=case.as_coordinator, family_id=case.family.id, now=NOW) == [
         meeting
     ]
-    assert actions(db) == ["meeting.list"]
+    assert audit_actions(db) == ["meeting.list"]
     with pytest.raises(NotFound):
         family_meetings(db, actor=case.as_parent, family_id=case.family.id, now=NOW)
 
@@ -262,7 +260,7 @@ def test_a_coordinator_sets_office_hours_on_several_days(db, case):
         (0, time(7), time(15)), (2, time(7), time(15)),
     ]  # fmt: skip
     assert centre_office_hours(db, centre_id=case.centre.id) == slots
-    assert actions(db) == ["office_hours.create", "office_hours.create"]
+    assert audit_actions(db) == ["office_hours.create", "office_hours.create"]
 
 
 @pytest.mark.parametrize(
@@ -304,7 +302,7 @@ def test_a_coordinator_changes_and_removes_a_slot(db, case):
         change_office_hours(db, actor=case.as_coordinator, slot_id=slot.id, form=hours_form(weekdays=("1", "3")))  # fmt: skip
     remove_office_hours(db, actor=case.as_coordinator, slot_id=slot.id)
     assert centre_office_hours(db, centre_id=case.centre.id) == []
-    assert actions(db)[-2:] == ["office_hours.update", "office_hours.delete"]
+    assert audit_actions(db)[-2:] == ["office_hours.update", "office_hours.delete"]
 
 
 def test_only_a_coordinator_of_the_centre_edits_its_office_hours(db, case):

@@ -25,17 +25,16 @@ from pwa.models import (
     Relation,
     Role,
 )
-from tests.factories import make_member, make_user
-from tests.factories_assessments import (
-    NOW,
-    TODAY,
+from tests.support.clock import NOW, TODAY
+from tests.support.factories.assessments import (
     make_assessment,
     make_contact,
     make_goals,
     make_opinion,
     request_form,
 )
-from tests.factories_visits import Case, make_case, make_visit
+from tests.support.factories.core import make_member, make_user
+from tests.support.factories.visits import Case, make_case, make_visit
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,25 +13,19 @@ from pwa.domain.plans import agreement as plan_agreement
 from pwa.domain.plans import editing, views
 from pwa.domain.plans.agreement import ConsultationForm, FosterCoordinationForm, PaperAgreementForm
 from pwa.models import AgreementMethod, CaseStatus, PlanStatus, Relation
-from tests.factories import make_member
-from tests.factories_plans import (
-    NOW,
-    TODAY,
+from tests.support.audit import audit_actions, audit_details
+from tests.support.clock import NOW, TODAY
+from tests.support.factories.core import make_member
+from tests.support.factories.plans import (
     agree_on_paper,
     agreed_plan,
-    audit_actions,
-    audit_details,
     draft_plan,
     goal_form,
     plan_world,
     plans_of,
 )
 
-
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    with i18n.use_locale("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")  # messages matched in English
 
 
 def seen(db: Session, plan) -> str:  # type: ignore[no-untyped-def]

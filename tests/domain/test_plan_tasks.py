@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
@@ -18,11 +17,11 @@ from pwa.domain.plans import editing
 from pwa.domain.plans import tasks as plan_tasks
 from pwa.models import CaseStatus, Goal, Task, TaskState, User
 from tests.conftest import on_postgres
-from tests.factories_plans import (
-    NOW,
+from tests.support.audit import audit_actions
+from tests.support.clock import NOW
+from tests.support.factories.plans import (
     agree_on_paper,
     agreed_plan,
-    audit_actions,
     draft_plan,
     plan_world,
     plans_of,
@@ -30,11 +29,7 @@ from tests.factories_plans import (
     task_form,
 )
 
-
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    with i18n.use_locale("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")  # messages matched in English
 
 
 def copy_in(db: Session, plan_id, task: Task) -> Task:  # type: ignore[no-untyped-def]

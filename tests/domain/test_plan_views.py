@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from sqlmodel import Session
 
-from pwa import i18n
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import NotFound
 from pwa.domain.kernel.policy import Access
@@ -17,25 +15,15 @@ from pwa.domain.plans import agreement, editing, views
 from pwa.domain.plans import history as plan_diff
 from pwa.domain.plans import tasks as plan_tasks
 from pwa.models import AgreementMethod, PlanStatus, Role, Task, TaskState
-from tests.factories import make_family_user, make_member
-from tests.factories_plans import (
-    NOW,
-    TODAY,
-    agreed_plan,
-    audit_actions,
-    draft_plan,
-    plan_world,
-    staff_user,
-    task_form,
-)
+from tests.support.audit import audit_actions
+from tests.support.clock import NOW, TODAY
+from tests.support.factories.core import make_family_user, make_member
+from tests.support.factories.plans import agreed_plan, draft_plan, plan_world, staff_user, task_form
 
 REMARKS = "Matka nadużywa alkoholu — notatka tylko dla zespołu."
 
 
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    with i18n.use_locale("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")  # messages matched in English
 
 
 def field_names(value: object) -> set[str]:

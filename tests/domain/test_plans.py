@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from sqlmodel import Session, col, select
 
-from pwa import i18n
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, Invalid, NotFound
 from pwa.domain.plans import agreement, editing
@@ -23,14 +21,12 @@ from pwa.models import (
     Task,
     TaskState,
 )
-from tests.factories import make_family, make_member
-from tests.factories_plans import (
-    NOW,
-    TODAY,
+from tests.support.audit import audit_actions, audit_details
+from tests.support.clock import NOW, TODAY
+from tests.support.factories.core import make_family, make_member
+from tests.support.factories.plans import (
     agree_on_paper,
     agreed_plan,
-    audit_actions,
-    audit_details,
     draft_plan,
     goal_form,
     plan_world,
@@ -39,12 +35,7 @@ from tests.factories_plans import (
     task_form,
 )
 
-
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    """Messages are matched in English, whatever the Polish catalog says."""
-    with i18n.use_locale("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")  # messages matched in English
 
 
 def tasks_of(db: Session, plan_id) -> list[Task]:  # type: ignore[no-untyped-def]

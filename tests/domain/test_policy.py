@@ -9,7 +9,7 @@ from pwa.domain.kernel import policy
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import NotFound
 from pwa.models import Assignment, Role, utcnow
-from tests.factories import make_centre, make_family, make_family_user, make_user
+from tests.support.factories.core import make_centre, make_family, make_family_user, make_user
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ from pwa.reminders.rules import (
     parse_kinds,
 )
 from pwa.reminders.texts import notification_text
-from tests.factories_push import warsaw
+from tests.support.clock import warsaw
 
 CENTRE, OTHER_CENTRE = uuid.uuid4(), uuid.uuid4()
 ASSISTANT, OTHER_ASSISTANT, COORDINATOR, FAMILY_USER = (uuid.uuid4() for _ in range(4))

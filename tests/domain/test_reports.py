@@ -29,8 +29,9 @@ from pwa.models import (
     User,
     VisitKind,
 )
-from tests.factories import make_centre, make_family, make_user
-from tests.factories_reports import (
+from tests.support.clock import warsaw
+from tests.support.factories.core import make_centre, make_family, make_user
+from tests.support.factories.reports import (
     active,
     assessment,
     assign,
@@ -44,7 +45,6 @@ from tests.factories_reports import (
     referred,
     task,
     visit,
-    warsaw,
 )
 
 NOVEMBER = date(2026, 11, 1)

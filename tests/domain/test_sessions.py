@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from pwa.domain.people.sessions import SessionPolicy, session_is_live
 from pwa.models import UserSession
+from tests.support.clock import NOW
 
 POLICY = SessionPolicy(idle_timeout=3600, max_age=86400)
-START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+START = NOW  # any fixed moment: only the differences count
 
 
 def session(**values: object) -> UserSession:

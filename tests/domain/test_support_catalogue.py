@@ -14,9 +14,10 @@ from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, Forbidden, Invalid, NotFound
 from pwa.i18n import use_locale
 from pwa.models import AuditEvent, CaseStatus, SupportCategory, SupportRequest, SupportService
-from tests.factories import make_centre
-from tests.factories_assessments import NOW, TODAY, make_service, service_form
-from tests.factories_visits import Case, make_case
+from tests.support.clock import NOW, TODAY
+from tests.support.factories.assessments import make_service, service_form
+from tests.support.factories.core import make_centre
+from tests.support.factories.visits import Case, make_case
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ import uuid
 from collections.abc import Callable
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
@@ -21,7 +20,9 @@ from pwa.domain.kernel import audit
 from pwa.domain.visits.recording import RecordedVisit, record_visit
 from pwa.models import AuditEvent, Visit
 from tests.conftest import on_postgres
-from tests.factories_visits import NOW, Case, make_case, visit_form
+from tests.support.clock import NOW
+from tests.support.factories.visits import Case, make_case, visit_form
+from tests.support.postgres import waiting_on_a_lock
 
 # How long a thread may wait for the other before the test gives up (a hang, not a timing).
 DEADLINE_SECONDS = 60
@@ -38,19 +39,6 @@ def _poster(engine: Engine, case: Case, visit_id: str) -> Callable[[], RecordedV
             return recorded
 
     return post
-
-
-def _insert_waiting_on_a_lock(engine: Engine) -> bool:
-    with engine.connect() as connection:
-        return bool(
-            connection.execute(
-                sa.text(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND wait_event_type = 'Lock' "
-                    "AND query ILIKE 'INSERT INTO visit %'"
-                )
-            ).scalar()
-        )
 
 
 @pytest.mark.postgres_only
@@ -91,7 +79,7 @@ def test_two_phones_posting_the_same_visit_at_once_store_it_once_and_both_succee
     for thread in threads:
         thread.start()
     deadline = time.monotonic() + DEADLINE_SECONDS
-    while not _insert_waiting_on_a_lock(engine) and not failures:
+    while not waiting_on_a_lock(engine, "INSERT INTO visit %") and not failures:
         assert time.monotonic() < deadline, "the second insert never waited for the first"
         time.sleep(0.02)
     release_first.set()

@@ -6,13 +6,12 @@ import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, func, select
 
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, Forbidden, Invalid, NotFound
 from pwa.domain.visits.recording import RecordedVisit, VisitEditForm, edit_visit, record_visit
 from pwa.models import (
-    AuditEvent,
     CaseStatus,
     Consent,
     Meeting,
@@ -25,17 +24,10 @@ from pwa.models import (
     VisitKind,
     VisitRevision,
 )
-from tests.factories import make_member, make_user
-from tests.factories_visits import (
-    NOW,
-    TODAY,
-    Case,
-    done,
-    make_case,
-    make_plan,
-    make_visit,
-    visit_form,
-)
+from tests.support.audit import audit_actions
+from tests.support.clock import NOW, TODAY
+from tests.support.factories.core import make_member, make_user
+from tests.support.factories.visits import Case, done, make_case, make_plan, make_visit, visit_form
 
 
 @pytest.fixture
@@ -45,10 +37,6 @@ def case(db: Session) -> Case:
 
 def visits_stored(db: Session) -> int:
     return db.exec(select(func.count()).select_from(Visit)).one()
-
-
-def actions(db: Session) -> list[str]:
-    return list(db.exec(select(AuditEvent.action).order_by(col(AuditEvent.at))).all())
 
 
 def record(db: Session, case: Case, **values: object) -> RecordedVisit:
@@ -87,7 +75,7 @@ def test_a_visit_is_recorded_with_its_client_generated_id_and_who_was_present(db
     assert visit.present_others == "pedagog szkolny"
     present = db.exec(select(VisitAttendance.member_id)).all()
     assert set(present) == {case.parent.id, case.child.id}
-    assert actions(db) == ["visit.create"]
+    assert audit_actions(db) == ["visit.create"]
 
 
 def test_a_coordinator_of_the_centre_records_a_visit_too(db, case):
@@ -380,7 +368,7 @@ def test_the_author_edits_a_visit_and_the_previous_text_is_kept(db, case):
     revision = db.exec(select(VisitRevision)).one()
     assert (revision.notes, revision.duration_minutes) == ("Pierwsza wersja", 90)
     assert (revision.edited_by_id, revision.edited_at) == (case.assistant.id, later)
-    assert actions(db)[-1] == "visit.update"
+    assert audit_actions(db)[-1] == "visit.update"
 
 
 def test_editing_changes_who_was_present(db, case):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import date, time, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, func, select
 
 from pwa.models import (
     Assignment,
@@ -16,7 +16,11 @@ from pwa.models import (
     Family,
     FamilyMember,
     Gender,
+    Goal,
+    GoalArea,
     OfficeHours,
+    Plan,
+    PlanStatus,
     Relation,
     Role,
     User,
@@ -143,3 +147,26 @@ def give_consent(
     db.add(consent)
     db.flush()
     return consent
+
+
+def make_goal(
+    db: Session,
+    family: Family,
+    *,
+    status: PlanStatus = PlanStatus.agreed,
+    version: int | None = None,
+    area: GoalArea = GoalArea.budget,
+    wording: str = "Spłacić zaległy czynsz",
+) -> Goal:
+    """A plan version (the family's next one unless given) with one goal, written directly:
+    for tests of what reads plans, not of how plans are made (tests/support/factories/plans.py)."""
+    if version is None:
+        count = db.exec(select(func.count()).select_from(Plan).where(Plan.family_id == family.id))
+        version = int(count.one()) + 1
+    plan = Plan(family_id=family.id, version=version, status=status)
+    db.add(plan)
+    db.flush()
+    goal = Goal(plan_id=plan.id, area=area, wording=wording)
+    db.add(goal)
+    db.flush()
+    return goal

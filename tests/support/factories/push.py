@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 
 from sqlmodel import Session
 
-from pwa.i18n import WARSAW
 from pwa.models import (
     Assessment,
     AssessmentKind,
     Centre,
     Family,
     FamilyMember,
-    Goal,
     GoalArea,
     Meeting,
     MeetingStatus,
-    Plan,
     PlanStatus,
     PushSubscription,
     Relation,
@@ -27,23 +24,17 @@ from pwa.models import (
     TaskState,
     User,
 )
-from tests.factories import (
+from tests.support.factories.core import (
     give_consent,
     make_centre,
     make_family,
     make_family_user,
+    make_goal,
     make_member,
     make_office_hours,
     make_user,
 )
-from tests.push_receiver import TestSubscription
-
-
-def warsaw(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
-    """A Warsaw wall-clock moment as an aware UTC datetime."""
-    return datetime.combine(date(year, month, day), time(hour, minute), tzinfo=WARSAW).astimezone(
-        UTC
-    )
+from tests.support.push_receiver import TestSubscription
 
 
 @dataclass(frozen=True)
@@ -99,12 +90,9 @@ def make_task(
     plan_status: PlanStatus = PlanStatus.agreed,
     state: TaskState = TaskState.open,
 ) -> Task:
-    plan = Plan(family_id=family.id, version=_next_version(db, family), status=plan_status)
-    db.add(plan)
-    db.flush()
-    goal = Goal(plan_id=plan.id, area=GoalArea.school, wording="Dzieci chodzą do szkoły")
-    db.add(goal)
-    db.flush()
+    goal = make_goal(
+        db, family, status=plan_status, area=GoalArea.school, wording="Dzieci chodzą do szkoły"
+    )
     task = Task(
         goal_id=goal.id,
         action="Zapisać dziecko na zajęcia",
@@ -117,13 +105,6 @@ def make_task(
     db.add(task)
     db.flush()
     return task
-
-
-def _next_version(db: Session, family: Family) -> int:
-    from sqlmodel import func, select
-
-    count = db.exec(select(func.count()).select_from(Plan).where(Plan.family_id == family.id))
-    return int(count.one()) + 1
 
 
 def make_assessment(db: Session, family: Family, on: date) -> Assessment:

@@ -4,24 +4,20 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
 from sqlmodel import Session
 
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.visits.recording import VisitForm
-from pwa.i18n import WARSAW
 from pwa.models import (
     CaseStatus,
     Centre,
     Family,
     FamilyMember,
-    Goal,
-    GoalArea,
     Meeting,
     MeetingStatus,
     PlaceKind,
-    Plan,
     PlanStatus,
     Relation,
     Role,
@@ -32,23 +28,18 @@ from pwa.models import (
     VisitAttendance,
     VisitKind,
 )
-from tests.factories import (
+from tests.support.clock import NOW, TODAY, warsaw
+from tests.support.factories.core import (
     give_consent,
     make_centre,
     make_family,
     make_family_user,
+    make_goal,
     make_member,
     make_user,
 )
 
 # Monday 23 November 2026, noon in Warsaw: the frozen "now" of these tests.
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=WARSAW).astimezone(UTC)
-TODAY = date(2026, 11, 23)
-
-
-def warsaw(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> datetime:
-    """A Warsaw wall-clock time as the aware UTC datetime the database keeps."""
-    return datetime(year, month, day, hour, minute, tzinfo=WARSAW).astimezone(UTC)
 
 
 @dataclass
@@ -126,15 +117,10 @@ def make_plan(
     *,
     status: PlanStatus = PlanStatus.agreed,
     tasks: int = 2,
-    version: int = 1,
+    version: int | None = None,
 ) -> list[Task]:
     """A plan version with one goal and `tasks` open tasks; returns the tasks."""
-    plan = Plan(family_id=family.id, version=version, status=status)
-    db.add(plan)
-    db.flush()
-    goal = Goal(plan_id=plan.id, area=GoalArea.budget, wording="Spłacić zaległy czynsz")
-    db.add(goal)
-    db.flush()
+    goal = make_goal(db, family, status=status, version=version)
     rows = [
         Task(
             goal_id=goal.id,

@@ -13,7 +13,6 @@ from pwa.domain.assessments.situation import AssessmentForm, GoalProgressForm
 from pwa.domain.cases.cooperation import ContactForm
 from pwa.domain.cases.lifecycle import EndWorkForm
 from pwa.domain.cases.support_catalogue import ServiceForm
-from pwa.i18n import WARSAW
 from pwa.models import (
     Assessment,
     AssessmentKind,
@@ -32,10 +31,9 @@ from pwa.models import (
     SupportService,
     User,
 )
+from tests.support.clock import NOW, TODAY
 
 # Monday 23 November 2026, noon in Warsaw: the frozen "now" of these tests.
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=WARSAW).astimezone(UTC)
-TODAY = date(2026, 11, 23)
 
 GOALS = (
     (GoalArea.budget, "Spłacić zaległy czynsz"),

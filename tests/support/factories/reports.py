@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 
 from sqlmodel import Session
 
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.people import invitations, sessions
-from pwa.i18n import WARSAW
 from pwa.models import (
     Assessment,
     AssessmentKind,
@@ -48,12 +47,14 @@ from pwa.models import (
     Visit,
     VisitKind,
 )
-from tests.factories import make_centre, make_family, make_family_user, make_member, make_user
-
-
-def warsaw(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> datetime:
-    """A Warsaw wall-clock time as the aware UTC datetime the database keeps."""
-    return datetime(year, month, day, hour, minute, tzinfo=WARSAW).astimezone(UTC)
+from tests.support.clock import warsaw
+from tests.support.factories.core import (
+    make_centre,
+    make_family,
+    make_family_user,
+    make_member,
+    make_user,
+)
 
 
 def assign(

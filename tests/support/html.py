@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
+HTMX = {"HX-Request": "true"}  # the header htmx sends with each of its requests
+
 
 def parse(html: str) -> HTMLParser:
     return HTMLParser(html)
@@ -27,3 +29,17 @@ def inline_code(html: str) -> list[str]:
 def text(html: str, selector: str) -> str:
     node = parse(html).css_first(selector)
     return node.text(strip=True) if node else ""
+
+
+def texts(html: str, selector: str) -> list[str]:
+    return [node.text(strip=True) for node in parse(html).css(selector)]
+
+
+def attribute(html: str, selector: str, name: str) -> str:
+    node = parse(html).css_first(selector)
+    assert node is not None, selector
+    return node.attributes.get(name) or ""
+
+
+def form_actions(html: str) -> set[str]:
+    return {node.attributes.get("action") or "" for node in parse(html).css("form")}

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
@@ -14,7 +13,6 @@ from pwa.domain.plans import editing as plans
 from pwa.models import (
     Assessment,
     AssessmentKind,
-    AuditEvent,
     Centre,
     Family,
     FamilyMember,
@@ -25,7 +23,8 @@ from pwa.models import (
     Task,
     User,
 )
-from tests.factories import (
+from tests.support.clock import NOW, TODAY
+from tests.support.factories.core import (
     give_consent,
     make_centre,
     make_family,
@@ -33,9 +32,6 @@ from tests.factories import (
     make_member,
     make_user,
 )
-
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # a Monday, 10:00 in Warsaw
-TODAY = date(2026, 11, 23)
 
 
 @dataclass(frozen=True)
@@ -134,20 +130,6 @@ def agreed_plan(
     """A plan in force: one goal with `tasks`, agreed on paper today."""
     plan, goal, made = draft_plan(db, world, *tasks)
     return agree_on_paper(db, world, plan), goal, made
-
-
-def audit_actions(db: Session, family: Family) -> list[str]:
-    db.flush()
-    events = db.exec(select(AuditEvent).where(AuditEvent.family_id == family.id)).all()
-    return [event.action for event in events]
-
-
-def audit_details(db: Session, family: Family, action: str) -> list[dict[str, object]]:
-    db.flush()
-    events = db.exec(
-        select(AuditEvent).where(AuditEvent.family_id == family.id, AuditEvent.action == action)
-    ).all()
-    return [json.loads(event.detail) if event.detail else {} for event in events]
 
 
 def plans_of(db: Session, family: Family) -> list[Plan]:

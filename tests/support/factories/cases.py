@@ -1,36 +1,99 @@
-"""Test data for the cases pages: a centre's desk, forms as the browser posts them, a full
-caseload, and reading what a page shows."""
+"""Test data for cases: the domain's forms with a frozen clock, and for the cases pages a
+centre's desk, forms as the browser posts them (dated from the real clock) and a full caseload."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
+from pwa.domain.cases.members import MemberForm
+from pwa.domain.cases.record import ReferralForm
+from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.dates import add_months
 from pwa.i18n import local_today
 from pwa.models import (
     Assignment,
-    AuditEvent,
+    CaseEvent,
     CaseStatus,
     Centre,
     Family,
     FamilyMember,
-    Goal,
-    GoalArea,
-    Plan,
-    PlanStatus,
     Relation,
     Role,
     Task,
     User,
 )
 from tests.conftest import reread
-from tests.factories import give_consent, make_centre, make_family, make_member, make_user
-from tests.html import parse
+from tests.support.factories.core import (
+    give_consent,
+    make_centre,
+    make_family,
+    make_goal,
+    make_member,
+    make_user,
+)
 
-HTMX = {"HX-Request": "true"}
+
+def parent(**values: str) -> MemberForm:
+    fields = {"first_name": "Ewa", "last_name": "Kowalska", "relation": "parent"}
+    fields.update(values)
+    return MemberForm(**fields)
+
+
+def child(**values: str) -> MemberForm:
+    fields = {
+        "first_name": "Zosia",
+        "last_name": "Kowalska",
+        "relation": "child",
+        "birth_date": "2018-04-12",
+    }
+    fields.update(values)
+    return MemberForm(**fields)
+
+
+def referral_form(**values: object) -> ReferralForm:
+    """A complete referral, as a coordinator fills it in; override any field."""
+    form = ReferralForm(
+        case_number="AR.4011.7.2026",
+        name="Kowalscy",
+        address="ul. Rynek 5, 57-500 Bystrzyca Kłodzka",
+        phone="600 200 300",
+        referral_reason="Trudności w prowadzeniu gospodarstwa domowego i opiece nad dziećmi.",
+        social_worker_name="Maria Wiśniewska",
+        social_worker_phone="74 811 02 66",
+        social_worker_email="m.wisniewska@ops.example.pl",
+        referred_on="2026-11-20",
+        members=(parent(), child()),
+    )
+    return dataclasses.replace(form, **values)  # type: ignore[arg-type]
+
+
+def staff(db: Session, centre: Centre | None = None) -> tuple[Centre, Actor, Actor]:
+    """A centre with a coordinator and an assistant, both acting."""
+    centre = centre or make_centre(db)
+    coordinator = make_user(db, centre, Role.coordinator)
+    assistant = make_user(db, centre, Role.assistant)
+    return centre, Actor(coordinator), Actor(assistant)
+
+
+def actor(user: User) -> Actor:
+    return Actor(user)
+
+
+def case_events(db: Session, family_id: object) -> list[CaseEvent]:
+    db.flush()
+    return list(
+        db.exec(
+            select(CaseEvent)
+            .where(CaseEvent.family_id == family_id)
+            .order_by(col(CaseEvent.at), col(CaseEvent.on_date))
+        ).all()
+    )
+
+
 WEEK = timedelta(days=7)
 
 
@@ -139,12 +202,7 @@ def fill_caseload(db: Session, centre: Centre, assistant: User, n: int = 15) -> 
 
 def make_tasks(db: Session, family: Family, *due: date) -> list[Task]:
     """An agreed plan with one open task per due date."""
-    plan = Plan(family_id=family.id, version=1, status=PlanStatus.agreed)
-    db.add(plan)
-    db.flush()
-    goal = Goal(plan_id=plan.id, area=GoalArea.budget, wording="Spłacić zaległy czynsz")
-    db.add(goal)
-    db.flush()
+    goal = make_goal(db, family)
     tasks = [
         Task(
             goal_id=goal.id, action=f"Zadanie na {day.isoformat()}", due_on=day,
@@ -164,28 +222,3 @@ def current_assistant_id(db: Session, family: Family) -> object:
             Assignment.family_id == family.id, col(Assignment.ended_at).is_(None)
         )
     ).first()
-
-
-def audit_actions(db: Session, family_id: object) -> list[str]:
-    reread(db)
-    return list(
-        db.exec(
-            select(AuditEvent.action)
-            .where(AuditEvent.family_id == family_id)
-            .order_by(col(AuditEvent.at))
-        ).all()
-    )
-
-
-def texts(html: str, selector: str) -> list[str]:
-    return [node.text(strip=True) for node in parse(html).css(selector)]
-
-
-def attribute(html: str, selector: str, name: str) -> str:
-    node = parse(html).css_first(selector)
-    assert node is not None, selector
-    return node.attributes.get(name) or ""
-
-
-def form_actions(html: str) -> set[str]:
-    return {node.attributes.get("action") or "" for node in parse(html).css("form")}

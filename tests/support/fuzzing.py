@@ -26,7 +26,7 @@ from pwa.i18n import TRANSLATIONS_DIR
 from pwa.models import AuditEvent, RateLimitEvent, Role
 from tests.authz.rules import ANY_STAFF, Rule, Scenario, Scope
 from tests.authz.world import World
-from tests.html import inline_code, parse
+from tests.support.html import inline_code, parse
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Audit events of reads are kept on purpose when a form is refused (the record shown with the
