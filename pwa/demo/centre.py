@@ -14,6 +14,7 @@ import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, SQLModel
@@ -176,6 +177,15 @@ class _Case:
     def staff(self) -> User:
         assert self.assistant is not None
         return self.assistant
+
+    def written(self, name: str) -> dict[str, Any]:
+        """The fields of a record the family's assistant wrote: its demo id (after `name`), the
+        family, the author."""
+        return {
+            "id": demo_id(f"family/{self.n}/{name}"),
+            "family_id": self.family.id,
+            "author_id": self.staff.id,
+        }
 
     def present_on(self, day: date) -> list[FamilyMember]:
         return [
@@ -620,9 +630,7 @@ class _Loader:
             notes = txt.MONITORING_NOTE
         ends = datetime.combine(day, start, tzinfo=WARSAW) + timedelta(minutes=minutes)
         visit = Visit(
-            id=demo_id(f"family/{case.n}/visit/{len(case.visits)}"),
-            family_id=case.family.id,
-            author_id=case.staff.id,
+            **case.written(f"visit/{len(case.visits)}"),
             visit_date=day,
             starts_at=start,
             duration_minutes=minutes,
@@ -773,9 +781,7 @@ class _Loader:
         for i, (days_ago, institution, purpose, outcome) in enumerate(txt.INSTITUTION_CONTACTS):
             day = _workday(self.today - days_ago * DAY)
             contact = InstitutionContact(
-                id=demo_id(f"family/{case.n}/contact/{i}"),
-                family_id=case.family.id,
-                author_id=case.staff.id,
+                **case.written(f"contact/{i}"),
                 contact_on=day,
                 institution=institution,
                 purpose=purpose,
@@ -797,9 +803,7 @@ class _Loader:
             goals="; ".join(goal.wording for goal in case.goals[case.plans[-1].id]),
         )
         opinion = CourtOpinion(
-            id=demo_id(f"family/{case.n}/opinion/0"),
-            family_id=case.family.id,
-            author_id=case.staff.id,
+            **case.written("opinion/0"),
             court=txt.COURT,
             case_reference=f"III Nsm {self.rng.randint(120, 480)}/{requested:%y}",
             requested_on=requested,

@@ -13,14 +13,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pwa.domain.cases import intake, lifecycle
+from pwa.domain.cases import intake
 from pwa.domain.kernel import policy
 from pwa.domain.kernel.actors import Actor
 from pwa.i18n import local_today
 from pwa.models import ConsentForm, Relation, Role, TeamDecisionKind
+from pwa.routes.lifecycle import CONSENT_FIELDS, consent_given_form
 from pwa.web.auth import STAFF, require_actor
 from pwa.web.forms import path_uuid
-from pwa.web.pages import NO_REFUSAL, FamilyChange, Refusal, refuse, send_form
+from pwa.web.pages import NO_REFUSAL, FamilyChange, Refusal, change_with_form, refuse, send_form
 from pwa.web.render import path_for, redirect, render
 from pwa.web.routing import post
 
@@ -35,7 +36,6 @@ DECISION_FIELDS = (
     "remarks",
 )
 CONTACT_FIELDS = ("met_on", "role_explained", "expectations")
-CONSENT_FIELDS = ("given_on", "member_id", "consent_form")
 REFUSAL_FIELDS = ("refused_on", "detail")
 # The block of the page each form lives in (htmx swaps it after a refusal).
 BLOCKS = {
@@ -115,40 +115,28 @@ async def _change(
 async def team_decision(request: Request) -> Response:
     return await _change(
         request, form="decision", fields=DECISION_FIELDS, roles=(Role.coordinator,),
-        change=lambda db, actor, family_id, values: intake.record_team_decision(
-            db, actor=actor, family_id=family_id, form=intake.TeamDecisionForm(**values)
-        ),
+        change=change_with_form(intake.record_team_decision, intake.TeamDecisionForm),
     )  # fmt: skip
 
 
 async def first_contact(request: Request) -> Response:
     return await _change(
         request, form="contact", fields=CONTACT_FIELDS,
-        change=lambda db, actor, family_id, values: intake.record_first_contact(
-            db, actor=actor, family_id=family_id, form=intake.FirstContactForm(**values)
-        ),
+        change=change_with_form(intake.record_first_contact, intake.FirstContactForm),
     )  # fmt: skip
 
 
 async def consent(request: Request) -> Response:
     return await _change(
         request, form="consent", fields=CONSENT_FIELDS,
-        change=lambda db, actor, family_id, values: intake.consent_at_first_contact(
-            db, actor=actor, family_id=family_id,
-            form=lifecycle.ConsentGivenForm(
-                given_on=values["given_on"], member_id=values["member_id"],
-                form=values["consent_form"],
-            ),
-        ),
+        change=change_with_form(intake.consent_at_first_contact, consent_given_form),
     )  # fmt: skip
 
 
 async def refusal(request: Request) -> Response:
     return await _change(
         request, form="refusal", fields=REFUSAL_FIELDS,
-        change=lambda db, actor, family_id, values: intake.refuse_at_first_contact(
-            db, actor=actor, family_id=family_id, form=intake.RefusalForm(**values)
-        ),
+        change=change_with_form(intake.refuse_at_first_contact, intake.RefusalForm),
     )  # fmt: skip
 
 

@@ -90,17 +90,19 @@ async def revoke_invitation(request: Request) -> Response:
     )
 
 
-def _find_invitation(request: Request) -> invitations.Invitation:
-    return invitations.find(request.state.db, token=str(request.path_params["token"]))
+async def _find_invitation(request: Request) -> invitations.Invitation:
+    """The invitation the link's token names; the tries from one client are limited (a token
+    must not be guessed)."""
+    return await limited_attempt(
+        request, kind="invitation", limit=rate_limits.INVITATION,
+        attempt=lambda: invitations.find(request.state.db, token=str(request.path_params["token"])),
+    )  # fmt: skip
 
 
 async def accept_page(request: Request) -> Response:
     """The link a new person opens: who it is for, and the button that creates the passkey."""
     try:
-        invitation = await limited_attempt(
-            request, kind="invitation", limit=rate_limits.INVITATION,
-            attempt=lambda: _find_invitation(request),
-        )  # fmt: skip
+        invitation = await _find_invitation(request)
     except NotFound:
         return render(request, "invitations/unusable.html", {"reason": None}, status_code=404)
     state = invitations.status(invitation, now=utcnow())
@@ -115,10 +117,7 @@ async def accept_page(request: Request) -> Response:
 
 async def accept_options(request: Request) -> Response:
     try:
-        invitation = await limited_attempt(
-            request, kind="invitation", limit=rate_limits.INVITATION,
-            attempt=lambda: _find_invitation(request),
-        )  # fmt: skip
+        invitation = await _find_invitation(request)
         options = passkeys.invitation_registration_options(
             request.state.db, rp=relying_party(request), invitation=invitation
         )
@@ -129,10 +128,7 @@ async def accept_options(request: Request) -> Response:
 
 async def accept_register(request: Request) -> Response:
     try:
-        invitation = await limited_attempt(
-            request, kind="invitation", limit=rate_limits.INVITATION,
-            attempt=lambda: _find_invitation(request),
-        )  # fmt: skip
+        invitation = await _find_invitation(request)
     except DomainError as error:
         return json_error(error)
     return await sign_in_with_passkey(

@@ -10,7 +10,7 @@ from starlette.responses import Response
 from pwa.domain.cases import closing, lifecycle
 from pwa.models import Role
 from pwa.web.auth import STAFF
-from pwa.web.pages import FamilyChange, send_form
+from pwa.web.pages import FamilyChange, change_with_form, send_form
 from pwa.web.pages.family_record import family_record_page, family_url, refusal_of
 from pwa.web.render import redirect
 from pwa.web.routing import post
@@ -34,66 +34,57 @@ async def _change(
     return redirect(request, family_url(request, sent.record_id, done))
 
 
-def _consent_given(sent: dict[str, str]) -> lifecycle.ConsentGivenForm:
-    # The field is not called "form": it would hide the <form> element's own `form` property,
-    # which htmx reads.
-    return lifecycle.ConsentGivenForm(
-        given_on=sent["given_on"], member_id=sent["member_id"], form=sent["consent_form"]
-    )
+# The consent's fields, on the family's page and at intake's first contact. The field is not
+# called "form": it would hide the <form> element's own `form` property, which htmx reads.
+CONSENT_FIELDS = ("given_on", "member_id", "consent_form")
+
+
+def consent_given_form(
+    *, given_on: str, member_id: str, consent_form: str
+) -> lifecycle.ConsentGivenForm:
+    """The consent's fields as the domain's form."""
+    return lifecycle.ConsentGivenForm(given_on=given_on, member_id=member_id, form=consent_form)
 
 
 async def record_consent(request: Request) -> Response:
     return await _change(
-        request, form="consent", fields=("given_on", "member_id", "consent_form"),
-        done="consent",
-        change=lambda db, actor, family_id, sent: lifecycle.record_consent(
-            db, actor=actor, family_id=family_id, form=_consent_given(sent)
-        ),
+        request, form="consent", fields=CONSENT_FIELDS, done="consent",
+        change=change_with_form(lifecycle.record_consent, consent_given_form),
     )  # fmt: skip
 
 
 async def withdraw_consent(request: Request) -> Response:
     return await _change(
         request, form="withdraw", fields=("withdrawn_on", "reason"), done="consent_withdrawn",
-        change=lambda db, actor, family_id, sent: lifecycle.withdraw_consent(
-            db, actor=actor, family_id=family_id, form=lifecycle.WithdrawalForm(**sent)
-        ),
+        change=change_with_form(lifecycle.withdraw_consent, lifecycle.WithdrawalForm),
     )  # fmt: skip
 
 
 async def end_work(request: Request) -> Response:
     return await _change(
         request, form="end", fields=("reason", "ended_on", "detail"), done="ended",
-        change=lambda db, actor, family_id, sent: lifecycle.end_work(
-            db, actor=actor, family_id=family_id, form=lifecycle.EndWorkForm(**sent)
-        ),
+        change=change_with_form(lifecycle.end_work, lifecycle.EndWorkForm),
     )  # fmt: skip
 
 
 async def start_monitoring(request: Request) -> Response:
     return await _change(
         request, form="monitoring", fields=("until",), done="monitoring",
-        change=lambda db, actor, family_id, sent: closing.start_monitoring(
-            db, actor=actor, family_id=family_id, form=closing.MonitoringForm(**sent)
-        ),
+        change=change_with_form(closing.start_monitoring, closing.MonitoringForm),
     )  # fmt: skip
 
 
 async def close_case(request: Request) -> Response:
     return await _change(
         request, form="close", fields=("reason",), done="closed",
-        change=lambda db, actor, family_id, sent: closing.close_case(
-            db, actor=actor, family_id=family_id, form=closing.ReasonForm(**sent)
-        ),
+        change=change_with_form(closing.close_case, closing.ReasonForm),
     )  # fmt: skip
 
 
 async def reopen_case(request: Request) -> Response:
     return await _change(
         request, form="reopen", fields=("reason",), done="reopened", roles=(Role.coordinator,),
-        change=lambda db, actor, family_id, sent: closing.reopen_case(
-            db, actor=actor, family_id=family_id, form=closing.ReasonForm(**sent)
-        ),
+        change=change_with_form(closing.reopen_case, closing.ReasonForm),
     )  # fmt: skip
 
 

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from pwa.domain.cases import lifecycle
-from pwa.domain.cases.members import lock_family, staff_family
+from pwa.domain.cases.members import before_the_work, lock_family, staff_family
 from pwa.domain.kernel import audit
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, Invalid
@@ -187,8 +187,7 @@ def _assessed_on(form: AssessmentForm, family: Family, *, today: date, errors: F
         today=today,
         missing=_("Enter the date of the assessment."),
     )
-    started = family.work_started_on
-    if day is not None and started is not None and day < started:
+    if (started := before_the_work(family, day)) is not None:
         errors["assessed_on"] = _(
             "The assessment cannot be earlier than the start of the work (%(date)s).",
             date=format_date(started),

@@ -20,7 +20,7 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from pwa.domain.cases import support_catalogue
-from pwa.domain.cases.members import staff_family
+from pwa.domain.cases.members import before_the_work, staff_family
 from pwa.domain.kernel import audit
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict
@@ -105,8 +105,7 @@ def record_contact(
         today=local_today(now),
         missing=_("Enter the date of the contact."),
     )
-    started = family.work_started_on
-    if contact_on is not None and started is not None and contact_on < started:
+    if (started := before_the_work(family, contact_on)) is not None:
         errors["contact_on"] = _(
             "The contact cannot be earlier than the start of the work (%(date)s).",
             date=format_date(started),

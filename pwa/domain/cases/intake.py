@@ -176,6 +176,15 @@ class FirstContactForm:
     expectations: str = ""  # the family's expectations in their own words
 
 
+def _require_referral_for_first_contact(family: Family) -> None:
+    if family.status is not CaseStatus.referred:
+        raise Conflict(
+            _(
+                "The first contact comes before the work starts: this family's case is not a referral."
+            )
+        )
+
+
 def record_first_contact(
     db: Session,
     *,
@@ -187,12 +196,7 @@ def record_first_contact(
     """Record a first meeting with a referred family (its assistant or a coordinator)."""
     now = now or utcnow()
     family = lock_family(db, actor=actor, family_id=family_id)
-    if family.status is not CaseStatus.referred:
-        raise Conflict(
-            _(
-                "The first contact comes before the work starts: this family's case is not a referral."
-            )
-        )
+    _require_referral_for_first_contact(family)
     if caseload.current_assistant(db, family_id=family.id) is None:
         raise Conflict(_("Assign the family's assistant first: she makes the first contact."))
     errors = FormErrors()
@@ -240,6 +244,13 @@ def _require_first_contact(db: Session, family: Family) -> FirstContact:
     return found[0]
 
 
+def _answered(db: Session, contact: FirstContact, outcome: str) -> None:
+    """The first contact keeps the family's answer ("consent" or "refusal")."""
+    contact.outcome = outcome
+    db.add(contact)
+    db.flush()
+
+
 def consent_at_first_contact(
     db: Session,
     *,
@@ -252,9 +263,7 @@ def consent_at_first_contact(
     family = staff_family(db, actor=actor, family_id=family_id)
     contact = _require_first_contact(db, family)
     consent = lifecycle.record_consent(db, actor=actor, family_id=family.id, form=form, now=now)
-    contact.outcome = "consent"
-    db.add(contact)
-    db.flush()
+    _answered(db, contact, "consent")
     return consent
 
 
@@ -277,12 +286,7 @@ def refuse_at_first_contact(
     """The family refuses the assistant at the first contact: the work ends with that reason
     (no final assessment: the work never started)."""
     family = staff_family(db, actor=actor, family_id=family_id)
-    if family.status is not CaseStatus.referred:
-        raise Conflict(
-            _(
-                "The first contact comes before the work starts: this family's case is not a referral."
-            )
-        )
+    _require_referral_for_first_contact(family)
     contact = _require_first_contact(db, family)
     errors = FormErrors()
     refused_on = errors.day(
@@ -298,9 +302,7 @@ def refuse_at_first_contact(
         detail=form.detail,
     )
     ended = lifecycle.end_work(db, actor=actor, family_id=family.id, form=end, now=now)
-    contact.outcome = "refusal"
-    db.add(contact)
-    db.flush()
+    _answered(db, contact, "refusal")
     return ended
 
 

@@ -25,6 +25,13 @@ from pwa.models import Centre, Family, FamilyMember, Relation, utcnow
 # --- access ---------------------------------------------------------------------------------
 
 
+def before_the_work(family: Family, day: date | None) -> date | None:
+    """The start of the work with the family when `day` comes before it (a contact or an
+    assessment of the work cannot be dated earlier), else None."""
+    started = family.work_started_on
+    return started if day is not None and started is not None and day < started else None
+
+
 def staff_family(db: Session, *, actor: Actor, family_id: uuid.UUID) -> Family:
     """The family, for a coordinator of its centre or its assistant (else NotFound)."""
     return policy.get_family(db, actor=actor, family_id=family_id, need=Access.full)

@@ -184,7 +184,10 @@ class DueRow:
 
 
 @dataclass(frozen=True)
-class ConsentMissingRow:
+class FamilyAndAssistant:
+    """A family and its current assistant (none yet): the overview's families without a
+    consent, and the family search's rows."""
+
     family: Family
     assistant: User | None
 
@@ -196,7 +199,7 @@ class CentreOverview:
     unassigned: list[Family]
     counts_by_status: dict[CaseStatus, int] = field(default_factory=dict)
     overdue_assessments: list[DueRow] = field(default_factory=list)
-    consent_missing: list[ConsentMissingRow] = field(default_factory=list)
+    consent_missing: list[FamilyAndAssistant] = field(default_factory=list)
 
 
 def _current_assignment() -> sa.ColumnElement[bool]:
@@ -268,7 +271,7 @@ def centre_overview(
         unassigned=list(unassigned),
         counts_by_status={CaseStatus(status): int(n) for status, n in counts},
         overdue_assessments=sorted(overdue, key=lambda row: (row.due, row.family.case_number)),
-        consent_missing=[ConsentMissingRow(family, assistant) for family, assistant in missing],
+        consent_missing=[FamilyAndAssistant(family, assistant) for family, assistant in missing],
     )
 
 
@@ -303,16 +306,10 @@ def matches(query: str, *texts: str) -> bool:
 
 
 @dataclass(frozen=True)
-class FamilySearchRow:
-    family: Family
-    assistant: User | None
-
-
-@dataclass(frozen=True)
 class FamilyPage:
     """One page of families found, and how many there are in all."""
 
-    rows: list[FamilySearchRow]
+    rows: list[FamilyAndAssistant]
     total: int
     page: int
     page_size: int
@@ -361,7 +358,7 @@ def search_families(
         .outerjoin(User, col(User.id) == col(Assignment.assistant_id))
         .where(col(Family.id).in_(ids))
     ).all()
-    by_id = {family.id: FamilySearchRow(family, assistant) for family, assistant in loaded}
+    by_id = {family.id: FamilyAndAssistant(family, assistant) for family, assistant in loaded}
     return FamilyPage(
         rows=[by_id[family_id] for family_id in ids],
         total=total,

@@ -32,6 +32,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -90,22 +91,11 @@ class VisitFigures:
         return hours_text(self.minutes)
 
 
-@dataclass(frozen=True)
-class MonthlyReport:
-    """One assistant's month in figures (see the module's docstring for each definition)."""
+class WorkTotals:
+    """The totals a report (monthly or yearly) shows of its `ended` cases and its `visits`."""
 
-    assistant: User
-    month: date  # its first day
-    overdue_on: date  # the day the overdue assessments were counted on
-    families: int
-    new: int
     ended: dict[EndReason, int]
     visits: list[VisitFigures]
-    assessments: dict[AssessmentKind, int]
-    overdue: int
-    tasks_done: int
-    opinions: int
-    chart: BarChart = field(repr=False, default_factory=BarChart.empty)
 
     @property
     def ended_total(self) -> int:
@@ -122,6 +112,24 @@ class MonthlyReport:
     @property
     def visit_hours(self) -> str:
         return hours_text(self.visit_minutes)
+
+
+@dataclass(frozen=True)
+class MonthlyReport(WorkTotals):
+    """One assistant's month in figures (see the module's docstring for each definition)."""
+
+    assistant: User
+    month: date  # its first day
+    overdue_on: date  # the day the overdue assessments were counted on
+    families: int
+    new: int
+    ended: dict[EndReason, int]
+    visits: list[VisitFigures]
+    assessments: dict[AssessmentKind, int]
+    overdue: int
+    tasks_done: int
+    opinions: int
+    chart: BarChart = field(repr=False, default_factory=BarChart.empty)
 
     @property
     def assessments_total(self) -> int:
@@ -223,18 +231,35 @@ def _overdue(
     return count
 
 
+def _written_in_month(
+    db: Session,
+    record: type[Visit] | type[Assessment],
+    day: object,
+    assistant: User,
+    month: tuple[date, date],
+    *figures: object,
+) -> list[tuple[Any, ...]]:
+    """The assistant's own visits or assessments dated (`day`) in the month, of her centre's
+    families: per kind, how many, then the `figures` asked for."""
+    return list(
+        db.exec(
+            select(col(record.kind), sa.func.count(), *figures)
+            .join(Family, col(Family.id) == col(record.family_id))
+            .where(
+                record.author_id == assistant.id,
+                policy.in_centre(assistant.centre_id),
+                col(day) >= month[0],
+                col(day) < month[1],
+            )
+            .group_by(col(record.kind))
+        ).all()
+    )
+
+
 def _visits(db: Session, assistant: User, month: tuple[date, date]) -> list[VisitFigures]:
-    rows = db.exec(
-        select(Visit.kind, sa.func.count(), sa.func.sum(Visit.duration_minutes))
-        .join(Family, col(Family.id) == col(Visit.family_id))
-        .where(
-            Visit.author_id == assistant.id,
-            policy.in_centre(assistant.centre_id),
-            col(Visit.visit_date) >= month[0],
-            col(Visit.visit_date) < month[1],
-        )
-        .group_by(col(Visit.kind))
-    ).all()
+    rows = _written_in_month(
+        db, Visit, Visit.visit_date, assistant, month, sa.func.sum(Visit.duration_minutes)
+    )
     found = {VisitKind(kind): (int(n), int(minutes or 0)) for kind, n, minutes in rows}
     return [VisitFigures(kind, *found.get(kind, (0, 0))) for kind in VisitKind]
 
@@ -242,17 +267,7 @@ def _visits(db: Session, assistant: User, month: tuple[date, date]) -> list[Visi
 def _assessments(
     db: Session, assistant: User, month: tuple[date, date]
 ) -> dict[AssessmentKind, int]:
-    rows = db.exec(
-        select(Assessment.kind, sa.func.count())
-        .join(Family, col(Family.id) == col(Assessment.family_id))
-        .where(
-            Assessment.author_id == assistant.id,
-            policy.in_centre(assistant.centre_id),
-            col(Assessment.assessed_on) >= month[0],
-            col(Assessment.assessed_on) < month[1],
-        )
-        .group_by(col(Assessment.kind))
-    ).all()
+    rows = _written_in_month(db, Assessment, Assessment.assessed_on, assistant, month)
     found = {AssessmentKind(kind): int(n) for kind, n in rows}
     return {kind: found.get(kind, 0) for kind in AssessmentKind}
 

@@ -40,11 +40,10 @@ from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.csv import csv_file
 from pwa.domain.kernel.errors import NotFound
 from pwa.domain.reports.charts import BarChart, column_chart
-from pwa.domain.reports.monthly import VisitFigures
+from pwa.domain.reports.monthly import VisitFigures, WorkTotals
 from pwa.domain.reports.periods import (
     CaseHistory,
     assignment_days,
-    hours_text,
     load_histories,
     next_month,
     overlap,
@@ -80,7 +79,7 @@ class MonthFigures:
 
 
 @dataclass(frozen=True)
-class YearlyFigures:
+class YearlyFigures(WorkTotals):
     """The centre's year in figures (see the module's docstring for each definition)."""
 
     centre: Centre
@@ -97,20 +96,8 @@ class YearlyFigures:
     chart: BarChart = field(repr=False, default_factory=BarChart.empty)
 
     @property
-    def ended_total(self) -> int:
-        return sum(self.ended.values())
-
-    @property
     def goals_met(self) -> int:
         return self.ended[EndReason.goals_met]
-
-    @property
-    def visit_count(self) -> int:
-        return sum(v.count for v in self.visits)
-
-    @property
-    def visit_hours(self) -> str:
-        return hours_text(sum(v.minutes for v in self.visits))
 
     @property
     def average_caseload_text(self) -> str:

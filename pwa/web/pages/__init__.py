@@ -28,6 +28,18 @@ T = TypeVar("T")
 FamilyChange = Callable[[Session, Actor, uuid.UUID, dict[str, str]], object]
 
 
+def change_with_form(
+    change: Callable[..., T], make_form: Callable[..., object]
+) -> Callable[[Session, Actor, uuid.UUID, dict[str, str]], T]:
+    """The family change a domain function makes from one form: the fields sent, by name, build
+    the form (`make_form(**sent)`), then `change(db, actor=…, family_id=…, form=…)`."""
+
+    def made(db: Session, actor: Actor, family_id: uuid.UUID, sent: dict[str, str]) -> T:
+        return change(db, actor=actor, family_id=family_id, form=make_form(**sent))
+
+    return made
+
+
 @dataclass(frozen=True)
 class Refusal:
     """The one form of a page with many small forms that was refused, to show next to it.
