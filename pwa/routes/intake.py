@@ -18,10 +18,10 @@ from pwa.domain.kernel import policy
 from pwa.domain.kernel.actors import Actor
 from pwa.i18n import local_today
 from pwa.models import ConsentForm, Relation, Role, TeamDecisionKind
-from pwa.routes.lifecycle import CONSENT_FIELDS, consent_given_form
 from pwa.web.auth import STAFF, require_actor
 from pwa.web.forms import path_uuid
 from pwa.web.pages import NO_REFUSAL, FamilyChange, Refusal, change_with_form, refuse, send_form
+from pwa.web.pages.family_record import CONSENT_FIELDS, consent_given_form
 from pwa.web.render import path_for, redirect, render
 from pwa.web.routing import post
 

@@ -11,7 +11,13 @@ from pwa.domain.cases import closing, lifecycle
 from pwa.models import Role
 from pwa.web.auth import STAFF
 from pwa.web.pages import FamilyChange, change_with_form, send_form
-from pwa.web.pages.family_record import family_record_page, family_url, refusal_of
+from pwa.web.pages.family_record import (
+    CONSENT_FIELDS,
+    consent_given_form,
+    family_record_page,
+    family_url,
+    refusal_of,
+)
 from pwa.web.render import redirect
 from pwa.web.routing import post
 
@@ -36,16 +42,6 @@ async def _change(
 
 # The consent's fields, on the family's page and at intake's first contact. The field is not
 # called "form": it would hide the <form> element's own `form` property, which htmx reads.
-CONSENT_FIELDS = ("given_on", "member_id", "consent_form")
-
-
-def consent_given_form(
-    *, given_on: str, member_id: str, consent_form: str
-) -> lifecycle.ConsentGivenForm:
-    """The consent's fields as the domain's form."""
-    return lifecycle.ConsentGivenForm(given_on=given_on, member_id=member_id, form=consent_form)
-
-
 async def record_consent(request: Request) -> Response:
     return await _change(
         request, form="consent", fields=CONSENT_FIELDS, done="consent",

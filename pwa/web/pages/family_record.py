@@ -93,3 +93,14 @@ def family_record_page(
         request, PAGE, context, block=refusal.section or None, status_code=status_code,
         offline=True,
     )  # fmt: skip
+
+
+# The consent form's fields: on the family's page and on the intake page alike.
+CONSENT_FIELDS = ("given_on", "member_id", "consent_form")
+
+
+def consent_given_form(
+    *, given_on: str, member_id: str, consent_form: str
+) -> lifecycle.ConsentGivenForm:
+    """The consent's fields as the domain's form."""
+    return lifecycle.ConsentGivenForm(given_on=given_on, member_id=member_id, form=consent_form)
