@@ -154,7 +154,7 @@ async def edit_referral(request: Request) -> Response:
         return render(request, "families/edit.html", context)
     form = _referral_form(await form_fields(request, *REFERRAL_FIELDS))
     try:
-        cases.update_referral(db, actor=actor, family_id=family_id, form=form)
+        change = cases.correct_referral(db, actor=actor, family_id=family_id, form=form)
     except Invalid as error:
         db.rollback()
         family = policy.get_family(db, actor=actor, family_id=family_id)
@@ -167,7 +167,8 @@ async def edit_referral(request: Request) -> Response:
         return render(
             request, "families/edit.html", context, block="referral_form", status_code=422
         )
-    return redirect(request, family_url(request, family_id, "updated"))
+    done = "handed_over" if change.ended_assignment is not None else "updated"
+    return redirect(request, family_url(request, family_id, done))
 
 
 # --- the assistant ----------------------------------------------------------------------------
