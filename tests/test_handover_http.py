@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from datetime import date
+
+import pytest
+from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
 from pwa.app import create_app
-from pwa.models import Role
+from pwa.models import Assignment, Invitation, Role
 from pwa.web.middleware import cookie_names
 from tests.authz.rules import Scenario, Scope
 from tests.authz.world import build_world
-from tests.support.factories.core import make_centre
+from tests.conftest import reread
+from tests.support.factories.core import make_centre, make_family, make_member, make_user
 from tests.test_authorization_matrix import ROUTES, RULES, _params_for, _url
 
 FAMILY_PAGES = [
@@ -53,3 +57,47 @@ def test_the_old_assistant_gets_404_on_every_family_url_once_the_family_is_hande
         for htmx in (False, True):
             after = _statuses(client, urls, htmx=htmx)
             assert {url: s for url, s in after.items() if s != 404} == {}
+
+
+def _organisation_world(db: Session):  # type: ignore[no-untyped-def]
+    mops = make_centre(db)
+    ccwr = make_centre(db, parent_centre_id=mops.id)
+    family = make_family(db, mops, handled_by_centre_id=ccwr.id, handed_over_on=date(2026, 2, 1))
+    assistant = make_user(db, ccwr, Role.assistant)
+    db.add(Assignment(family_id=family.id, assistant_id=assistant.id))
+    member = make_member(db, family, first_name="Jan", last_name="Wieczorek")
+    people = {
+        "organisation's assistant": assistant,
+        "organisation's coordinator": make_user(db, ccwr, Role.coordinator),
+        "organisation's other assistant": make_user(db, ccwr, Role.assistant),
+        "referring coordinator": make_user(db, mops, Role.coordinator),
+    }
+    return ccwr, family, member, people
+
+
+@pytest.mark.parametrize(
+    ("who", "allowed"),
+    [
+        ("organisation's assistant", True),
+        ("organisation's coordinator", True),
+        ("organisation's other assistant", False),
+        ("referring coordinator", False),
+    ],
+)
+def test_the_organisation_revokes_the_invitation_its_assistant_issued(
+    client: TestClient, db: Session, sign_in, who: str, allowed: bool
+):
+    ccwr, family, member, people = _organisation_world(db)
+    sign_in(people["organisation's assistant"])
+    issued = client.post(f"/families/{family.id}/invitations", data={"member_id": str(member.id)})
+    assert issued.status_code == 200
+    reread(db)
+    invitation = db.exec(select(Invitation).where(Invitation.family_member_id == member.id)).one()
+    assert invitation.centre_id == ccwr.id  # filed under the centre that handles the family
+
+    sign_in(people[who])
+    response = client.post(f"/invitations/{invitation.id}/revoke", follow_redirects=False)
+
+    reread(db)
+    revoked = db.get(Invitation, invitation.id).revoked_at is not None  # type: ignore[union-attr]
+    assert (response.status_code, revoked) == ((303, True) if allowed else (404, False))
