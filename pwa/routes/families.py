@@ -23,6 +23,7 @@ from pwa.domain.centre import homes
 from pwa.domain.kernel import policy
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, Invalid
+from pwa.domain.kernel.forms import parse_page
 from pwa.i18n import local_today
 from pwa.models import Centre, Family, Relation, Role
 from pwa.web.auth import STAFF, require_actor
@@ -203,13 +204,6 @@ async def family_timeline(request: Request) -> Response:
     return render(request, "families/timeline.html", {"family": family, "entries": entries})
 
 
-def _page_number(raw: str) -> int:
-    try:
-        return max(1, int(raw))
-    except ValueError:
-        return 1
-
-
 async def family_search(request: Request) -> Response:
     """Families by name or case number; the results alone for the htmx search box."""
     actor = require_actor(request, *STAFF)
@@ -218,7 +212,7 @@ async def family_search(request: Request) -> Response:
         request.state.db,
         actor=actor,
         query=query,
-        page=_page_number(request.query_params.get("page", "1")),
+        page=parse_page(request.query_params.get("page")),
     )
     context = {"found": found, "may_register_family": policy.may_register_family(actor.role)}
     return render(request, "families/search.html", context, block="results")
