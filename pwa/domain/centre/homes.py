@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from pwa.domain.assessments.due import AssessmentStatus, assessment_due, assessment_status
 from pwa.domain.cases import caseload
-from pwa.domain.kernel import policy
+from pwa.domain.kernel import audit, policy
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.dates import add_months
 from pwa.domain.kernel.errors import Forbidden, NotFound
@@ -272,6 +272,26 @@ def centre_overview(
     )
 
 
+def assistant_home(db: Session, *, actor: Actor, now: datetime | None = None) -> AssistantToday:
+    """`assistant_today` for the signed-in assistant; the families it names are audited."""
+    today = assistant_today(db, assistant=actor.user, now=now)
+    shown = [row.family.id for row in today.families]
+    audit.record_list(db, actor=actor, page="assistant_home", family_ids=shown)
+    return today
+
+
+def coordinator_home(db: Session, *, actor: Actor, now: datetime | None = None) -> CentreOverview:
+    """`centre_overview` for the signed-in coordinator; the families it names are audited."""
+    overview = centre_overview(db, coordinator=actor.user, now=now)
+    shown = [
+        *(family.id for family in overview.unassigned),
+        *(row.family.id for row in overview.overdue_assessments),
+        *(row.family.id for row in overview.consent_missing),
+    ]
+    audit.record_list(db, actor=actor, page="coordinator_home", family_ids=shown)
+    return overview
+
+
 # --- searching families -------------------------------------------------------------------------
 
 PAGE_SIZE = 20
@@ -362,6 +382,7 @@ def search_families(
         .where(col(Family.id).in_(ids))
     ).all()
     by_id = {family.id: FamilySearchRow(family, assistant) for family, assistant in loaded}
+    audit.record_list(db, actor=actor, page="family_search", family_ids=ids)
     return FamilyPage(
         rows=[by_id[family_id] for family_id in ids],
         total=total,
