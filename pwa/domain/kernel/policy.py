@@ -137,6 +137,11 @@ def get_staff_user(db: Session, *, actor: Actor, user_id: uuid.UUID) -> User:
 # Templates show a form or a button when the flag says so; they never compare roles or states.
 
 
+def may_see_who_read(role: Role) -> bool:
+    """A family member sees which staff read the family's file (art. 15 GDPR)."""
+    return role is Role.family
+
+
 def may_register_family(role: Role) -> bool:
     """Only a coordinator registers a referral."""
     return role is Role.coordinator
