@@ -7,6 +7,7 @@ from sqlmodel import Session, col, select
 
 from pwa.domain.cases import caseload, timeline
 from pwa.domain.cases import record as cases
+from pwa.domain.centre import homes
 from pwa.domain.kernel import policy
 from pwa.domain.kernel.errors import NotFound
 from pwa.models import AuditEvent, CaseStatus, Role
@@ -74,3 +75,6 @@ def test_a_stale_assignment_from_before_the_hand_over_opens_nothing(db: Session)
     with pytest.raises(NotFound):
         policy.get_family(db, actor=actor(marek), family_id=family.id)
     assert caseload.current_assistant(db, family_id=family.id) is None
+    # Nor does his home page or his search name the family any more.
+    assert homes.assistant_today(db, assistant=marek, now=NOW).families == []
+    assert homes.search_families(db, actor=actor(marek), query="Wieczork").rows == []

@@ -124,6 +124,9 @@ def assistant_today(db: Session, *, assistant: User, now: datetime | None = None
             Assignment.assistant_id == assistant.id,
             col(Assignment.ended_at).is_(None),
             Family.status != CaseStatus.closed,
+            # Not a family handled by another centre now (a row left open by a hand-over).
+            sa.func.coalesce(col(Family.handled_by_centre_id), col(Family.centre_id))
+            == assistant.centre_id,
         )
         .order_by(col(Family.name), col(Family.case_number))
     ).all()
@@ -362,7 +365,10 @@ def search_families(
     )
     if actor.role is Role.assistant:
         candidates = candidates.join(Assignment, col(Assignment.family_id) == col(Family.id)).where(
-            Assignment.assistant_id == actor.id, col(Assignment.ended_at).is_(None)
+            Assignment.assistant_id == actor.id,
+            col(Assignment.ended_at).is_(None),
+            sa.func.coalesce(col(Family.handled_by_centre_id), col(Family.centre_id))
+            == actor.centre_id,
         )
     # Matched in Python: SQLite's lower() leaves Polish capitals alone, and a centre's list
     # of names is short.
