@@ -107,6 +107,7 @@ class Site:
         if role is not None:
             token = self.world.tokens[self.world.users[role].id]
             self.client.cookies.set(self.session_cookie, token)
+        self.token = csrf_token(self.client)  # bound to the session the client acts in
         return self.client
 
     def post(

@@ -245,7 +245,8 @@ def test_search_results_come_in_pages(client: TestClient, db: Session, sign_in, 
     second = client.get(next_link.attributes["href"] or "", headers=HTMX)
     assert len(parse(second.text).css(".list-item")) == 5
     assert parse(second.text).css_first(".pagination a[rel=prev]") is not None
-    assert client.get("/families?q=rodzina&page=abc").status_code == 200
+    wrong = client.get("/families?q=rodzina&page=abc")  # one rule for every ?page=
+    assert wrong.status_code == 400 and "Adres zawiera błędną liczbę" in wrong.text
 
 
 def test_an_assistant_finds_only_her_own_families(

@@ -13,13 +13,13 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy.engine import make_url
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col, select
 
 from pwa.cli import alembic_config
 from pwa.db import make_engine
-from pwa.models import CaseStatus
+from pwa.models import Assignment, CaseStatus, Role
 from tests.conftest import POSTGRES_URL
-from tests.support.factories.core import make_centre, make_family
+from tests.support.factories.core import make_centre, make_family, make_user
 
 
 @pytest.fixture
@@ -113,4 +113,36 @@ def test_0004_moves_the_end_reason_out_of_the_event_text_and_back(empty_database
     }
     command.downgrade(config, "0003")
     assert rows("reason") == before
+    engine.dispose()
+
+
+def test_0005_ends_the_assignments_of_assistants_outside_the_centre_handling_the_family(
+    empty_database_url: str,
+):
+    config = alembic_config(empty_database_url)
+    command.upgrade(config, "0004")
+    engine = make_engine(empty_database_url)
+    with Session(engine) as db:  # the tables are the same at 0004 and now
+        mops = make_centre(db)
+        ccwr = make_centre(db, parent_centre_id=mops.id)
+        marek = make_user(db, mops, Role.assistant)
+        ola = make_user(db, ccwr, Role.assistant)
+        handed_over = make_family(db, mops, assistant=marek, handled_by_centre_id=ccwr.id)
+        kept = make_family(db, mops, assistant=marek)
+        organisations = make_family(db, mops, assistant=ola, handled_by_centre_id=ccwr.id)
+        ids = {"handed_over": handed_over.id, "kept": kept.id, "organisations": organisations.id}
+        db.commit()
+    command.upgrade(config, "0005")
+    with Session(engine) as db:
+        open_rows = {
+            name: db.exec(
+                select(Assignment).where(
+                    Assignment.family_id == family_id, col(Assignment.ended_at).is_(None)
+                )
+            ).first()
+            is not None
+            for name, family_id in ids.items()
+        }
+    assert open_rows == {"handed_over": False, "kept": True, "organisations": True}
+    command.downgrade(config, "0004")  # nothing to undo: the access stays ended
     engine.dispose()

@@ -444,13 +444,16 @@ def test_the_assistant_reads_her_own_diary_and_a_coordinator_picks_an_assistant(
     assert client.get("/diary.csv", follow_redirects=False).headers["location"] == "/diary"
 
 
-def test_a_malformed_month_shows_the_current_month(
+def test_no_month_shows_the_current_month_and_a_wrong_one_is_a_polish_400(
     client: TestClient, db: Session, sign_in, case: Case
 ):
     sign_in(case.assistant)
-    page = client.get(f"/families/{case.family.id}/diary?month=2026-13")
+    page = client.get(f"/families/{case.family.id}/diary")
     assert page.status_code == 200
     assert parse(page.text).css_first("#month").attributes["value"] == f"{local_today():%Y-%m}"
+    wrong = client.get(f"/families/{case.family.id}/diary?month=2026-13")
+    assert wrong.status_code == 400
+    assert "Adres zawiera błędną liczbę" in wrong.text
 
 
 # --- the family's side ----------------------------------------------------------------------

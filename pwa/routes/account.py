@@ -6,8 +6,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from pwa.domain.cases import readers
+from pwa.domain.kernel import policy
 from pwa.domain.kernel.errors import Conflict, DomainError, Refused
 from pwa.domain.people import accounts, passkeys, users
+from pwa.models import Role
 from pwa.web.auth import relying_party, require_actor, sign_out
 from pwa.web.forms import path_uuid
 from pwa.web.json import credential_body, json_error, options_response
@@ -25,12 +28,20 @@ def _account_context(request: Request, **extra: object) -> dict[str, object]:
         "sessions": accounts.live_sessions(db, user_id=actor.id),
         "current_session_id": actor.session_id,
         "passkey_error": "",
+        "may_see_who_read": policy.may_see_who_read(actor.role),
         **extra,
     }
 
 
 async def account_page(request: Request) -> Response:
     return render(request, "account/index.html", _account_context(request))
+
+
+async def who_read(request: Request) -> Response:
+    """ "Kto oglądał dane Państwa rodziny": staff reads of the family's file, last 12 months."""
+    actor = require_actor(request, Role.family)
+    readings = readers.family_readers(request.state.db, actor=actor)
+    return render(request, "account/who_read.html", {"readings": readings})
 
 
 async def add_passkey_options(request: Request) -> Response:
@@ -85,6 +96,7 @@ async def logout(request: Request) -> Response:
 
 routes = [
     Route("/account", account_page, name="account"),
+    Route("/account/who-read", who_read, name="who_read"),
     post("/account/passkeys/options", add_passkey_options, name="add_passkey_options"),
     post("/account/passkeys", add_passkey, name="add_passkey"),
     post("/account/passkeys/{passkey_id}/remove", remove_passkey, name="remove_passkey"),

@@ -7,7 +7,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from pwa.domain.kernel import audit
-from pwa.domain.kernel.forms import parse_date, parse_uuid
+from pwa.domain.kernel.forms import parse_date, parse_page, parse_uuid
 from pwa.models import Role
 from pwa.web.auth import require_actor
 from pwa.web.render import render
@@ -23,7 +23,7 @@ async def audit_log(request: Request) -> Response:
         actor_id=parse_uuid(query.get("user", "")),
         day=parse_date(query.get("day", "")),
     )
-    page = max(1, int(query["page"])) if query.get("page", "").isdigit() else 1
+    page = parse_page(query.get("page"))
     rows = audit.search(
         request.state.db,
         centre_id=actor.centre_id,

@@ -24,14 +24,26 @@ def _feed_urls(request: Request, token: str) -> dict[str, str]:
 async def calendar_settings(request: Request) -> Response:
     actor = require_actor(request)
     # Only the token's hash is kept: the address itself can be shown only when it is made.
-    context = {"has_feed": actor.user.calendar_token_hash is not None, "feed_url": ""}
+    context = {
+        "has_feed": actor.user.calendar_token_hash is not None,
+        "feed_url": "",
+        "stopped": False,
+    }
     return render(request, "calendar/index.html", context, block="calendar_link")
 
 
 async def renew_calendar(request: Request) -> Response:
     actor = require_actor(request)
     token = calendar_feed.renew_calendar_token(request.state.db, actor=actor)
-    context = {"has_feed": True, **_feed_urls(request, token)}
+    context = {"has_feed": True, "stopped": False, **_feed_urls(request, token)}
+    return render(request, "calendar/index.html", context, block="calendar_link")
+
+
+async def stop_calendar(request: Request) -> Response:
+    """ "Wyłącz kalendarz": the secret address stops working until a new one is made."""
+    actor = require_actor(request)
+    calendar_feed.stop_calendar_feed(request.state.db, actor=actor)
+    context = {"has_feed": False, "feed_url": "", "stopped": True}
     return render(request, "calendar/index.html", context, block="calendar_link")
 
 
@@ -46,5 +58,6 @@ async def feed(request: Request) -> Response:
 routes = [
     Route("/account/calendar", calendar_settings, name="calendar_settings"),
     post("/account/calendar/renew", renew_calendar, name="renew_calendar"),
+    post("/account/calendar/stop", stop_calendar, name="stop_calendar"),
     Route("/calendar/{token}.ics", feed, name="calendar_feed"),
 ]

@@ -23,6 +23,7 @@ from pwa.domain.centre import homes
 from pwa.domain.kernel import policy
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Conflict, Invalid
+from pwa.domain.kernel.forms import parse_page
 from pwa.i18n import local_today
 from pwa.models import Centre, Family, Relation, Role
 from pwa.web.auth import STAFF, require_actor
@@ -154,7 +155,7 @@ async def edit_referral(request: Request) -> Response:
         return render(request, "families/edit.html", context)
     form = _referral_form(await form_fields(request, *REFERRAL_FIELDS))
     try:
-        cases.update_referral(db, actor=actor, family_id=family_id, form=form)
+        change = cases.correct_referral(db, actor=actor, family_id=family_id, form=form)
     except Invalid as error:
         db.rollback()
         family = policy.get_family(db, actor=actor, family_id=family_id)
@@ -167,7 +168,8 @@ async def edit_referral(request: Request) -> Response:
         return render(
             request, "families/edit.html", context, block="referral_form", status_code=422
         )
-    return redirect(request, family_url(request, family_id, "updated"))
+    done = "handed_over" if change.ended_assignment is not None else "updated"
+    return redirect(request, family_url(request, family_id, done))
 
 
 # --- the assistant ----------------------------------------------------------------------------
@@ -202,13 +204,6 @@ async def family_timeline(request: Request) -> Response:
     return render(request, "families/timeline.html", {"family": family, "entries": entries})
 
 
-def _page_number(raw: str) -> int:
-    try:
-        return max(1, int(raw))
-    except ValueError:
-        return 1
-
-
 async def family_search(request: Request) -> Response:
     """Families by name or case number; the results alone for the htmx search box."""
     actor = require_actor(request, *STAFF)
@@ -217,7 +212,7 @@ async def family_search(request: Request) -> Response:
         request.state.db,
         actor=actor,
         query=query,
-        page=_page_number(request.query_params.get("page", "1")),
+        page=parse_page(request.query_params.get("page")),
     )
     context = {"found": found, "may_register_family": policy.may_register_family(actor.role)}
     return render(request, "families/search.html", context, block="results")

@@ -9,7 +9,7 @@ from starlette.routing import Route
 from pwa.domain.assessments import opinions
 from pwa.domain.centre import homes
 from pwa.models import Role
-from pwa.web.auth import require_role
+from pwa.web.auth import require_actor, require_role
 from pwa.web.render import render
 
 # What the coordinator's home says after a change made from it (?done=…).
@@ -17,8 +17,9 @@ COORDINATOR_DONE = frozenset({"assigned"})
 
 
 async def assistant_home(request: Request) -> Response:
-    user = require_role(request, Role.assistant)
-    today = homes.assistant_today(request.state.db, assistant=user)
+    actor = require_actor(request, Role.assistant)
+    user = actor.user
+    today = homes.assistant_home(request.state.db, actor=actor)
     court = opinions.opinions_due(request.state.db, assistant=user, today=today.today)
     return render(
         request, "homes/assistant.html", {"today": today, "opinions_due": court}, offline=True
@@ -26,8 +27,8 @@ async def assistant_home(request: Request) -> Response:
 
 
 async def coordinator_home(request: Request) -> Response:
-    user = require_role(request, Role.coordinator)
-    overview = homes.centre_overview(request.state.db, coordinator=user)
+    actor = require_actor(request, Role.coordinator)
+    overview = homes.coordinator_home(request.state.db, actor=actor)
     done = request.query_params.get("done", "")
     context = {"overview": overview, "done": done if done in COORDINATOR_DONE else ""}
     return render(request, "homes/coordinator.html", context, offline=True)

@@ -15,7 +15,7 @@ from starlette.routing import Route
 from pwa.domain.cases import caseload
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.errors import Invalid
-from pwa.domain.kernel.forms import known_uuid
+from pwa.domain.kernel.forms import known_uuid, parse_query_number
 from pwa.domain.plans import views
 from pwa.domain.visits import diary
 from pwa.domain.visits import recording as visits
@@ -47,14 +47,17 @@ def _local_now() -> datetime:
 
 
 def _month(request: Request) -> date:
-    """The month of ?month=2026-11, or the current month (Warsaw) when absent or malformed."""
-    try:
-        year, month = (int(part) for part in request.query_params.get("month", "").split("-"))
-        if not 2000 <= year <= 2100:
-            raise ValueError
-        return date(year, month, 1)
-    except ValueError:
+    """The month of ?month=2026-11, or the current month (Warsaw) when absent (400 if wrong)."""
+    raw = request.query_params.get("month", "").strip()
+    if not raw:
         return _local_now().date().replace(day=1)
+    year, _dash, month = raw.partition("-")
+    # A missing part is refused like a wrong one (the helper gives blank its default).
+    return date(
+        parse_query_number(year or "-", low=2000, high=2100, default=0),
+        parse_query_number(month or "-", low=1, high=12, default=0),
+        1,
+    )
 
 
 def _month_param(month: date) -> str:

@@ -29,9 +29,10 @@ async def limited_attempt(
     delay = rate_limits.check(db, key=key, limit=limit)
     try:
         return attempt()
-    except (Refused, NotFound):
+    except (Refused, NotFound) as refusal:
         db.rollback()
         rate_limits.record_failure(db, key=key)
+        rate_limits.record_refusal(db, kind=kind, refusal=refusal)
         setattr(request.state, KEEP_CHANGES_ON_ERROR, True)
         if delay:
             await asyncio.sleep(delay)

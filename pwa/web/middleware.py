@@ -165,11 +165,17 @@ class SignedInUserMiddleware:
 
 
 class CsrfMiddleware:
-    """Every unsafe request carries a token bound to this browser's CSRF cookie.
+    """Every unsafe request carries a token bound to this browser's CSRF cookie and, once
+    signed in, to the session.
 
     Signed double-submit: the cookie holds a random value, forms and htmx send
-    HMAC(secret, value). htmx sends it as a header (set on <body hx-headers>), forms as a
-    hidden field; fetch() calls read it from <meta name="csrf-token">.
+    HMAC(secret, value, session id). htmx sends it as a header (set on <body hx-headers>),
+    forms as a hidden field; fetch() calls read it from <meta name="csrf-token">. Binding the
+    session in means a planted CSRF cookie is not enough (the `__Host-` prefix stops that
+    today, but only where cookies are Secure), and a page from before a sign-in or sign-out
+    cannot post into the new session. The offline outbox fetches a fresh token from
+    /session/csrf before it replays, and its header wins over the stored form's field, so
+    forms saved on the phone still go through after a new sign-in.
     """
 
     def __init__(self, app: ASGIApp, *, settings: Settings, on_failure: ASGIApp) -> None:
@@ -178,10 +184,9 @@ class CsrfMiddleware:
         self.cookie_name = cookie_names(settings)["csrf"]
         self.on_failure = on_failure
 
-    def token_for(self, cookie_value: str) -> str:
-        digest = hmac.new(
-            self.settings.secret_key.encode(), f"csrf:{cookie_value}".encode(), hashlib.sha256
-        )
+    def token_for(self, cookie_value: str, session_id: str = "") -> str:
+        message = f"csrf:{cookie_value}:{session_id}" if session_id else f"csrf:{cookie_value}"
+        digest = hmac.new(self.settings.secret_key.encode(), message.encode(), hashlib.sha256)
         return digest.hexdigest()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -196,7 +201,9 @@ class CsrfMiddleware:
                 self.settings, self.cookie_name, cookie_value, max_age=CSRF_COOKIE_MAX_AGE
             )
             send = with_response_headers(send, lambda h, _s: h.append("set-cookie", new_cookie))
-        expected = self.token_for(cookie_value)
+        # Signed in: the session found by SignedInUserMiddleware (which runs first).
+        user_session = _state(scope).get("user_session")
+        expected = self.token_for(cookie_value, str(user_session.id) if user_session else "")
         _state(scope)["csrf_token"] = expected
 
         if scope["method"] in SAFE_METHODS:

@@ -21,6 +21,7 @@ RULES = [
     Rule("coordinator_home", roles=COORDINATOR),
     Rule("family_home", roles=frozenset({Role.family})),
     Rule("account", roles=EVERYONE),
+    Rule("who_read", roles=frozenset({Role.family})),
     Rule("add_passkey_options", "POST", roles=EVERYONE),
     Rule("add_passkey", "POST", roles=EVERYONE, json={"credential": {}}),
     Rule("remove_passkey", "POST", roles=EVERYONE, scope=Scope.own_account),

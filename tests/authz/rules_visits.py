@@ -73,6 +73,7 @@ RULES = [
     Rule("family_contact", roles=FAMILY),
     Rule("calendar_settings", roles=EVERYONE),
     Rule("renew_calendar", "POST", roles=EVERYONE),
+    Rule("stop_calendar", "POST", roles=EVERYONE),
     # Public: the token is the key. The world's token opens an invitation, not a calendar.
     Rule("calendar_feed", public=True, scope=Scope.token, expect_status=404),
     Rule("office_hours", roles=COORDINATOR),

@@ -31,7 +31,10 @@ from tests.support.html import inline_code, parse
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Audit events of reads are kept on purpose when a form is refused (the record shown with the
 # messages was read); every other change must be rolled back.
-READ_VERBS = frozenset({"read", "list", "print", "history", "compare", "form", "feed", "export"})
+# Audit events a refusal keeps on purpose: reads, and refused attempts ("signin.refused").
+READ_VERBS = frozenset(
+    {"read", "list", "print", "history", "compare", "form", "feed", "export", "refused"}
+)
 
 
 # --- the routes and how to post to them -----------------------------------------------------

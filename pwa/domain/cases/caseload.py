@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from pwa.domain.kernel import policy
 from pwa.models import Assignment, CaseStatus, Centre, Family, Role, User
 
 # Art. 15 ust. 4 of the 2011 act: an assistant works with at most 15 families at once.
@@ -33,10 +34,16 @@ def families_of_assistant(db: Session, *, assistant: User) -> Sequence[Family]:
 
 
 def current_assistant(db: Session, *, family_id: uuid.UUID) -> User | None:
+    """The family's assistant now: of the centre that handles it (never a stale assignment)."""
     return db.exec(
         select(User)
         .join(Assignment, col(Assignment.assistant_id) == col(User.id))
-        .where(Assignment.family_id == family_id, col(Assignment.ended_at).is_(None))
+        .join(Family, col(Family.id) == col(Assignment.family_id))
+        .where(
+            Assignment.family_id == family_id,
+            col(Assignment.ended_at).is_(None),
+            policy.held_by_working_centre(),
+        )
     ).first()
 
 

@@ -280,6 +280,14 @@ def register_family(
     return family
 
 
+@dataclass(frozen=True)
+class ReferralChange:
+    """A corrected referral, and the assignment its hand-over ended (if it ended one)."""
+
+    family: Family
+    ended_assignment: Assignment | None = None
+
+
 def update_referral(
     db: Session,
     *,
@@ -289,8 +297,21 @@ def update_referral(
     now: datetime | None = None,
 ) -> Family:
     """Correct the family's referral data (its staff); `form.members` is not read here."""
+    return correct_referral(db, actor=actor, family_id=family_id, form=form, now=now).family
+
+
+def correct_referral(
+    db: Session,
+    *,
+    actor: Actor,
+    family_id: uuid.UUID,
+    form: ReferralForm,
+    now: datetime | None = None,
+) -> ReferralChange:
+    """`update_referral`, telling whether a hand-over ended the assistant's assignment."""
     family = staff_family(db, actor=actor, family_id=family_id)
-    today = local_today(now or utcnow())
+    now = now or utcnow()
+    today = local_today(now)
     errors = FormErrors()
     values = _referral_values(form, today=today, errors=errors)
     if not form.referred_on.strip():
@@ -321,7 +342,10 @@ def update_referral(
     audit.record(
         db, actor=actor, action="family.update", family_id=family.id, obj=family, fields=changed
     )
-    return family
+    ended = None
+    if "handled_by_centre_id" in changed:
+        ended = end_stale_assignment(db, actor=actor, family=family, now=now)
+    return ReferralChange(family=family, ended_assignment=ended)
 
 
 # --- the family's record ----------------------------------------------------------------------
@@ -491,3 +515,30 @@ def end_assignment(db: Session, *, family: Family, now: datetime) -> Assignment 
         assignment.ended_at = now
         db.add(assignment)
     return assignment
+
+
+def end_stale_assignment(
+    db: Session, *, actor: Actor | None, family: Family, now: datetime
+) -> Assignment | None:
+    """End the open assignment of an assistant who is not of the centre handling the family.
+
+    One rule for who holds a family: its assistant belongs to the centre that works with it
+    now. A hand-over moves the work to another team, so the old assistant's access ends with
+    it (audited; the timeline shows it) and the new centre's coordinator assigns.
+    """
+    assignment = current_assignment(db, family_id=family.id)
+    if assignment is None:
+        return None
+    assistant = db.get(User, assignment.assistant_id)
+    if assistant is not None and assistant.centre_id == policy.working_centre_id(family):
+        return None
+    assignment.ended_at = now
+    return audit.save(
+        db,
+        assignment,
+        actor=actor,
+        action="family.unassign",
+        family_id=family.id,
+        assistant_id=assignment.assistant_id,
+        reason="handed over",
+    )

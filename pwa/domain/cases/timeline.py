@@ -133,6 +133,17 @@ def family_timeline(db: Session, *, actor: Actor, family_id: uuid.UUID) -> list[
                 _("Assistant assigned: %(name)s", name=assistant.full_name),
             )
         )
+        if assignment.ended_at is not None:
+            entries.append(
+                TimelineEntry(
+                    assignment.ended_at,
+                    ASSIGNMENT,
+                    _(
+                        "The assistant's work with the family ended: %(name)s",
+                        name=assistant.full_name,
+                    ),
+                )
+            )
     members = {
         member.id: member
         for member in db.exec(select(FamilyMember).where(FamilyMember.family_id == family.id))

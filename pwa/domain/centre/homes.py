@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from pwa.domain.assessments.due import AssessmentStatus, assessment_due, assessment_status
 from pwa.domain.cases import caseload
-from pwa.domain.kernel import policy
+from pwa.domain.kernel import audit, policy
 from pwa.domain.kernel.actors import Actor
 from pwa.domain.kernel.dates import add_months
 from pwa.domain.kernel.errors import Forbidden, NotFound
@@ -124,6 +124,9 @@ def assistant_today(db: Session, *, assistant: User, now: datetime | None = None
             Assignment.assistant_id == assistant.id,
             col(Assignment.ended_at).is_(None),
             Family.status != CaseStatus.closed,
+            # Not a family handled by another centre now (a row left open by a hand-over).
+            sa.func.coalesce(col(Family.handled_by_centre_id), col(Family.centre_id))
+            == assistant.centre_id,
         )
         .order_by(col(Family.name), col(Family.case_number))
     ).all()
@@ -275,6 +278,26 @@ def centre_overview(
     )
 
 
+def assistant_home(db: Session, *, actor: Actor, now: datetime | None = None) -> AssistantToday:
+    """`assistant_today` for the signed-in assistant; the families it names are audited."""
+    today = assistant_today(db, assistant=actor.user, now=now)
+    shown = [row.family.id for row in today.families]
+    audit.record_list(db, actor=actor, page="assistant_home", family_ids=shown)
+    return today
+
+
+def coordinator_home(db: Session, *, actor: Actor, now: datetime | None = None) -> CentreOverview:
+    """`centre_overview` for the signed-in coordinator; the families it names are audited."""
+    overview = centre_overview(db, coordinator=actor.user, now=now)
+    shown = [
+        *(family.id for family in overview.unassigned),
+        *(row.family.id for row in overview.overdue_assessments),
+        *(row.family.id for row in overview.consent_missing),
+    ]
+    audit.record_list(db, actor=actor, page="coordinator_home", family_ids=shown)
+    return overview
+
+
 # --- searching families -------------------------------------------------------------------------
 
 PAGE_SIZE = 20
@@ -339,7 +362,10 @@ def search_families(
     )
     if actor.role is Role.assistant:
         candidates = candidates.join(Assignment, col(Assignment.family_id) == col(Family.id)).where(
-            Assignment.assistant_id == actor.id, col(Assignment.ended_at).is_(None)
+            Assignment.assistant_id == actor.id,
+            col(Assignment.ended_at).is_(None),
+            sa.func.coalesce(col(Family.handled_by_centre_id), col(Family.centre_id))
+            == actor.centre_id,
         )
     # Matched in Python: SQLite's lower() leaves Polish capitals alone, and a centre's list
     # of names is short.
@@ -359,6 +385,7 @@ def search_families(
         .where(col(Family.id).in_(ids))
     ).all()
     by_id = {family.id: FamilyAndAssistant(family, assistant) for family, assistant in loaded}
+    audit.record_list(db, actor=actor, page="family_search", family_ids=ids)
     return FamilyPage(
         rows=[by_id[family_id] for family_id in ids],
         total=total,

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from pwa.domain.kernel.actors import Actor
@@ -63,6 +64,23 @@ def save(
     return obj
 
 
+def record_list(
+    db: Session, *, actor: Actor, page: str, family_ids: Iterable[uuid.UUID]
+) -> AuditEvent | None:
+    """One event per view of a page that lists families by name, naming the families shown."""
+    shown = sorted({str(family_id) for family_id in family_ids})
+    if not shown:
+        return None
+    return record(db, actor=actor, action="family.list", page=page, families=shown)
+
+
+def _seen_by(centre_id: uuid.UUID) -> sa.ColumnElement[bool]:
+    """The centre's own events, and every event about a family it holds (referred to it or
+    handed over to it): each side sees the other's reads of that family, nothing else of it."""
+    held = sa.or_(col(Family.centre_id) == centre_id, col(Family.handled_by_centre_id) == centre_id)
+    return sa.or_(col(AuditEvent.centre_id) == centre_id, held)
+
+
 @dataclass(frozen=True)
 class AuditRow:
     event: AuditEvent
@@ -85,7 +103,7 @@ def search(
         select(AuditEvent, User, Family)
         .outerjoin(User, col(User.id) == col(AuditEvent.actor_id))
         .outerjoin(Family, col(Family.id) == col(AuditEvent.family_id))
-        .where(AuditEvent.centre_id == centre_id)
+        .where(_seen_by(centre_id))
     )
     if where.family_id:
         query = query.where(AuditEvent.family_id == where.family_id)

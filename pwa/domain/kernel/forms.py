@@ -13,7 +13,7 @@ import uuid
 from datetime import date
 from typing import TypeVar
 
-from pwa.domain.kernel.errors import Invalid, NotFound
+from pwa.domain.kernel.errors import Invalid, NotFound, Refused
 from pwa.i18n import gettext as _
 
 E = TypeVar("E", bound=enum.StrEnum)
@@ -27,6 +27,10 @@ _PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,24}(?:\s*,?\s*(?:wew|w)\.?\s*[0-9]{1,
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")  # what <input type=date> sends
 _POLISH_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")  # typed: 23.11.2026
 _CHECKED = {"on", "1", "true", "yes", "tak"}
+# A number in the address: ASCII digits only (str.isdigit also takes "²" and "٣", which
+# int() then refuses or reads), and short enough that no page number overflows anything.
+_ASCII_NUMBER = re.compile(r"[0-9]{1,9}", re.ASCII)
+MAX_PAGE = 100_000
 
 
 def is_email(value: str) -> bool:
@@ -133,3 +137,26 @@ class FormErrors(dict[str, str]):
     def raise_any(self) -> None:
         if self:
             raise Invalid(_("Please correct the marked fields."), errors=self)
+
+
+def parse_query_number(raw: str | None, *, low: int, high: int, default: int) -> int:
+    """A number from the address (?page=, ?year=, ?month=): blank gives `default`; ASCII
+    digits within `low`..`high` give the number; anything else is refused (400, in Polish)."""
+    value = (raw or "").strip()
+    if not value:
+        return default
+    if _ASCII_NUMBER.fullmatch(value) is None or not low <= int(value) <= high:
+        raise Refused(
+            _(
+                "The address has a wrong number in it: use a whole number from %(low)s to "
+                "%(high)s.",
+                low=low,
+                high=high,
+            )
+        )
+    return int(value)
+
+
+def parse_page(raw: str | None) -> int:
+    """The page of a long list (?page=): 1 when absent."""
+    return parse_query_number(raw, low=1, high=MAX_PAGE, default=1)

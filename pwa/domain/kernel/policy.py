@@ -73,6 +73,13 @@ def working_centre_id(family: Family) -> uuid.UUID:
     return family.handled_by_centre_id or family.centre_id
 
 
+def held_by_working_centre() -> sa.ColumnElement[bool]:
+    """The assistant (User) belongs to the centre that handles the family (Family) now."""
+    return col(User.centre_id) == sa.func.coalesce(
+        col(Family.handled_by_centre_id), col(Family.centre_id)
+    )
+
+
 def in_centre(centre_id: uuid.UUID) -> sa.ColumnElement[bool]:
     """Families of the centre: referred to it, or handed over to it (a SQL condition)."""
     return sa.or_(col(Family.centre_id) == centre_id, col(Family.handled_by_centre_id) == centre_id)
@@ -86,6 +93,10 @@ def family_access(db: Session, *, actor: Actor, family: Family) -> Access | None
     if user.role is Role.coordinator:
         return Access.full
     if user.role is Role.assistant:
+        # Only an assistant of the centre that handles the family now: an assignment left
+        # open from before a hand-over never opens the door.
+        if user.centre_id != working_centre_id(family):
+            return None
         assigned = is_assigned(db, assistant_id=user.id, family_id=family.id)
         return Access.full if assigned else None
     if user.role is Role.family and user.family_id == family.id:
@@ -124,6 +135,11 @@ def get_staff_user(db: Session, *, actor: Actor, user_id: uuid.UUID) -> User:
 
 # --- What a page offers: flags for the templates (the same rules the changes check) ---------
 # Templates show a form or a button when the flag says so; they never compare roles or states.
+
+
+def may_see_who_read(role: Role) -> bool:
+    """A family member sees which staff read the family's file (art. 15 GDPR)."""
+    return role is Role.family
 
 
 def may_register_family(role: Role) -> bool:

@@ -68,6 +68,36 @@ def _require_reason(reason: str) -> str:
 class Lockout:
     sessions_ended: int
     passkeys_revoked: int
+    invitations_revoked: int = 0
+    calendar_stopped: bool = False
+
+
+def revoke_open_invitations(db: Session, *, user_id: uuid.UUID, now: datetime) -> int:
+    """Withdraw every invitation the user issued that nobody has used yet; how many."""
+    result = db.execute(
+        sa.update(Invitation)
+        .where(
+            col(Invitation.created_by_id) == user_id,
+            col(Invitation.used_at).is_(None),
+            col(Invitation.revoked_at).is_(None),
+        )
+        .values(revoked_at=now)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _close_every_door(db: Session, *, user: User, reason: str, now: datetime) -> Lockout:
+    """Sessions, passkeys, reminders to devices, the calendar feed's secret address and the
+    open invitations the user issued: whoever holds the phone keeps none of them."""
+    calendar_stopped = user.calendar_token_hash is not None
+    user.calendar_token_hash = None
+    db.add(user)
+    return Lockout(
+        sessions_ended=sessions.end_every_session(db, user_id=user.id, reason=reason, now=now),
+        passkeys_revoked=passkeys.revoke_all(db, user=user, now=now),
+        invitations_revoked=revoke_open_invitations(db, user_id=user.id, now=now),
+        calendar_stopped=calendar_stopped,
+    )
 
 
 def lost_phone(db: Session, *, actor: Actor, user_id: uuid.UUID, reason: str) -> Lockout:
@@ -75,15 +105,11 @@ def lost_phone(db: Session, *, actor: Actor, user_id: uuid.UUID, reason: str) ->
     user = policy.get_staff_user(db, actor=actor, user_id=user_id)
     reason = _require_reason(reason)
     now = utcnow()
-    lockout = Lockout(
-        sessions_ended=sessions.end_every_session(
-            db, user_id=user.id, reason=f"lost phone: {reason}", now=now
-        ),
-        passkeys_revoked=passkeys.revoke_all(db, user=user, now=now),
-    )
+    lockout = _close_every_door(db, user=user, reason=f"lost phone: {reason}", now=now)
     audit.record(
         db, actor=actor, action="user.lost_phone", obj=user, family_id=user.family_id, reason=reason,
         sessions_ended=lockout.sessions_ended, passkeys_revoked=lockout.passkeys_revoked,
+        invitations_revoked=lockout.invitations_revoked, calendar_stopped=lockout.calendar_stopped,
     )  # fmt: skip
     return lockout
 
@@ -95,14 +121,14 @@ def deactivate(db: Session, *, actor: Actor, user_id: uuid.UUID, reason: str) ->
         raise Invalid(_("You cannot deactivate your own account."))
     reason = _require_reason(reason)
     now = utcnow()
-    sessions.end_every_session(db, user_id=user.id, reason=f"deactivated: {reason}", now=now)
-    passkeys.revoke_all(db, user=user, now=now)
+    lockout = _close_every_door(db, user=user, reason=f"deactivated: {reason}", now=now)
     user.is_active = False
     user.deactivated_at = now
     db.add(user)
     audit.record(
-        db, actor=actor, action="user.deactivate", obj=user, family_id=user.family_id, reason=reason
-    )
+        db, actor=actor, action="user.deactivate", obj=user, family_id=user.family_id, reason=reason,
+        invitations_revoked=lockout.invitations_revoked, calendar_stopped=lockout.calendar_stopped,
+    )  # fmt: skip
     return user
 
 

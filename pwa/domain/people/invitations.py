@@ -269,7 +269,9 @@ def invite_family_member(
     member = chosen.member
     issued = issue(
         db,
-        centre_id=family.centre_id,
+        # Filed under the centre that works with the family (the contracted organisation
+        # after a hand-over): its coordinator sees the invitation and can withdraw it.
+        centre_id=policy.working_centre_id(family),
         role=Role.family,
         first_name=member.first_name,
         last_name=member.last_name,
@@ -292,12 +294,25 @@ def _looks_male(first_name: str) -> bool:
     return not name.endswith("a") or name in {"kuba", "barnaba", "bonawentura", "kosma"}
 
 
+def holding_centre_id(db: Session, invitation: Invitation) -> uuid.UUID:
+    """The centre an invitation belongs to: for a family member, the one handling the family."""
+    family = db.get(Family, invitation.family_id) if invitation.family_id else None
+    return policy.working_centre_id(family) if family is not None else invitation.centre_id
+
+
+def may_revoke(db: Session, *, actor: Actor, invitation: Invitation) -> bool:
+    """Whoever issued it (while active), or a coordinator of the centre it belongs to."""
+    if not actor.user.is_active:
+        return False
+    if invitation.created_by_id == actor.id:
+        return True
+    return policy.is_coordinator(actor) and actor.centre_id == holding_centre_id(db, invitation)
+
+
 def revoke_by_id(db: Session, *, actor: Actor, invitation_id: uuid.UUID) -> Invitation:
     """A coordinator (or whoever issued it) withdraws an unused invitation."""
     invitation = db.get(Invitation, invitation_id)
-    if invitation is None or invitation.centre_id != actor.centre_id:
-        raise NotFound
-    if actor.role is not Role.coordinator and invitation.created_by_id != actor.id:
+    if invitation is None or not may_revoke(db, actor=actor, invitation=invitation):
         raise NotFound
     revoke(db, invitation=invitation)
     audit.record(

@@ -82,6 +82,16 @@ def _new_challenge(
     db.flush()
 
 
+class PasskeyCheckRefused(Refused):
+    """A registered, active passkey whose answer failed a check (signature, counter, user
+    verification): the refusal names the account it was tried against, for the audit log."""
+
+    def __init__(self, message: str, *, user_id: uuid.UUID, centre_id: uuid.UUID) -> None:
+        super().__init__(message)
+        self.user_id = user_id
+        self.centre_id = centre_id
+
+
 def _not_confirmed() -> Refused:
     """py_webauthn refused the answer: the same words whichever check failed."""
     return Refused(
@@ -307,7 +317,9 @@ def authenticate(
             require_user_verification=True,
         )
     except WebAuthnException:
-        raise _not_confirmed() from None
+        raise PasskeyCheckRefused(
+            _not_confirmed().message, user_id=user.id, centre_id=user.centre_id
+        ) from None
     stored.sign_count = verified.new_sign_count
     stored.last_used_at = now
     db.add(stored)

@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from pwa.domain.kernel.errors import TooManyAttempts
+from pwa.domain.kernel import audit
+from pwa.domain.kernel.errors import DomainError, TooManyAttempts
 from pwa.i18n import ngettext
 from pwa.models import RateLimitEvent, utcnow
 
@@ -70,3 +71,18 @@ def record_failure(db: Session, *, key: str, now: datetime | None = None) -> Non
     now = now or utcnow()
     db.execute(sa.delete(RateLimitEvent).where(col(RateLimitEvent.at) < now - KEEP_FAILURES))
     db.add(RateLimitEvent(key=key[:200], at=now))
+
+
+def record_refusal(db: Session, *, kind: str, refusal: DomainError) -> None:
+    """Audit a refused attempt ("signin.refused", "invitation.refused") without the attempt's
+    personal data: no address, no device, nothing typed. A failed check of a registered
+    passkey names its account, so the centre sees that someone tried it."""
+    user_id = getattr(refusal, "user_id", None)
+    account: dict[str, object] = {"account_id": str(user_id)} if user_id else {}
+    audit.record(
+        db,
+        actor=None,
+        action=f"{kind}.refused",
+        centre_id=getattr(refusal, "centre_id", None),
+        **account,  # type: ignore[arg-type]
+    )

@@ -27,7 +27,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session, col, select
 
-from pwa.domain.kernel.errors import Invalid
+from pwa.domain.kernel.errors import Invalid, Refused
+from pwa.domain.kernel.forms import parse_query_number
 from pwa.i18n import WARSAW
 from pwa.i18n import gettext as _
 from pwa.models import Assignment, CaseEvent, CaseStatus, EndReason, Family
@@ -35,7 +36,7 @@ from pwa.models import Assignment, CaseEvent, CaseStatus, EndReason, Family
 WORKING = frozenset({CaseStatus.active, CaseStatus.monitoring})
 DAY = timedelta(days=1)
 FIRST_YEAR = 2000  # no centre reports on work from before the app's time
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
 Span = tuple[date, date | None]  # days [start, end); end None: still going on
 
 
@@ -85,12 +86,13 @@ def parse_year(value: str | None, *, today: date) -> int:
     value = (value or "").strip()
     if not value:
         return today.year
-    if not value.isdigit() or not FIRST_YEAR <= int(value) <= today.year:
+    try:
+        return parse_query_number(value, low=FIRST_YEAR, high=today.year, default=today.year)
+    except Refused:
         raise Invalid(
             _("Choose a year between %(first)s and %(last)s.", first=FIRST_YEAR, last=today.year),
             errors={"year": _("Choose a year that has begun.")},
-        )
-    return int(value)
+        ) from None
 
 
 # --- a case's history ---------------------------------------------------------------------------

@@ -72,8 +72,15 @@ def _meetings_of(db: Session, user: User, since: datetime) -> Sequence[tuple[Mee
         if user.family_id is None:
             return []
         return db.exec(query.where(Meeting.family_id == user.family_id)).all()
-    assigned = select(Assignment.family_id).where(
-        Assignment.assistant_id == user.id, col(Assignment.ended_at).is_(None)
+    assigned = (
+        select(Assignment.family_id)
+        .join(Family, col(Family.id) == col(Assignment.family_id))
+        .join(User, col(User.id) == col(Assignment.assistant_id))
+        .where(
+            Assignment.assistant_id == user.id,
+            col(Assignment.ended_at).is_(None),
+            policy.held_by_working_centre(),
+        )
     )
     mine: sa.ColumnElement[bool] = col(Meeting.family_id).in_(assigned)
     if user.role is Role.coordinator:
