@@ -244,11 +244,14 @@ def _csrf(port: int) -> tuple[str, str]:
     """A CSRF cookie and its token, from a page of one server (tokens are the same on all:
     they are derived from the cookie with the shared secret)."""
     page = _get(port, "/signin")
-    html = page.text
-    cookie = page.cookie("asysta_csrf")
+    return page.cookie("asysta_csrf"), _token_in(page.text)
+
+
+def _token_in(html: str) -> str:
+    """The CSRF token a page carries (once signed in, it is bound to the session too)."""
     marker = 'name="csrf-token" content="'
     start = html.index(marker) + len(marker)
-    return cookie, html[start : html.index('"', start)]
+    return html[start : html.index('"', start)]
 
 
 @pytest.fixture
@@ -270,9 +273,11 @@ def test_a_session_made_by_one_server_is_honoured_by_another_and_ended_for_all(
     signed_in = _post(first, f"/demo/{case.assistant.id}/signin", csrf_cookie, token)
     assert signed_in.status == 303
     cookie = f"{signed_in.cookie('asysta_session')}; {csrf_cookie}"
-    assert _get(second, "/assistant", cookie).status == 200
+    home = _get(second, "/assistant", cookie)
+    assert home.status == 200
     assert _get(third, "/assistant", cookie).status == 200
-    assert _post(second, "/logout", cookie, token).status == 303
+    assert _post(second, "/logout", cookie, token).status == 403  # the signed-out page's token
+    assert _post(second, "/logout", cookie, _token_in(home.text)).status == 303
     for port in (first, third):
         refused = _get(port, "/assistant", cookie)
         assert (refused.status, refused.header("location")) == (303, "/signin")
