@@ -10,7 +10,6 @@ form's messages next to its fields.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -77,35 +76,6 @@ def _blank_referral() -> cases.ReferralForm:
     return cases.ReferralForm(**fields, members=(blank,) * MEMBER_ROWS)
 
 
-def _referral_of(family: Family) -> cases.ReferralForm:
-    """The family's referral as the edit form shows it."""
-    return cases.ReferralForm(
-        case_number=family.case_number,
-        name=family.name,
-        address=family.address,
-        phone=family.phone,
-        referral_reason=family.referral_reason,
-        social_worker_name=family.social_worker_name,
-        social_worker_phone=family.social_worker_phone,
-        social_worker_email=family.social_worker_email,
-        referred_on=family.referred_on.isoformat(),
-        za_zyciem="on" if family.za_zyciem else "",
-        foster_care="on" if family.foster_care else "",
-        foster_care_coordinator=family.foster_care_coordinator,
-        interview_on=_iso(family.interview_on),
-        interview_by=family.interview_by,
-        situation_analysis=family.situation_analysis,
-        director_request_on=_iso(family.director_request_on),
-        director_request_reference=family.director_request_reference,
-        handled_by_centre_id=str(family.handled_by_centre_id or ""),
-        handed_over_on=_iso(family.handed_over_on),
-    )
-
-
-def _iso(day: date | None) -> str:
-    return day.isoformat() if day else ""
-
-
 def _organisations(request: Request, actor: Actor, family: Family | None = None) -> list[Centre]:
     """The contracted organisations the referral may be handed over to (referring centre only)."""
     return cases.hand_over_choices(request.state.db, actor=actor, family=family)
@@ -148,7 +118,7 @@ async def edit_referral(request: Request) -> Response:
         family = cases.family_record(db, actor=actor, family_id=family_id).family
         context = {
             "family": family,
-            "form": _referral_of(family),
+            "form": cases.referral_form_of(family),
             "errors": {},
             "organisations": _organisations(request, actor, family),
         }

@@ -155,35 +155,6 @@ def test_a_social_workers_phone_with_an_extension_is_a_phone_number():
     assert set(errors) == {"phone"}
 
 
-def _referral_of(family: Family) -> cases.ReferralForm:
-    """The family's referral as the edit form shows it (see routes/families.py)."""
-
-    def iso(day: date | None) -> str:
-        return day.isoformat() if day else ""
-
-    return cases.ReferralForm(
-        case_number=family.case_number,
-        name=family.name,
-        address=family.address,
-        phone=family.phone,
-        referral_reason=family.referral_reason,
-        social_worker_name=family.social_worker_name,
-        social_worker_phone=family.social_worker_phone,
-        social_worker_email=family.social_worker_email,
-        referred_on=family.referred_on.isoformat(),
-        za_zyciem="on" if family.za_zyciem else "",
-        foster_care="on" if family.foster_care else "",
-        foster_care_coordinator=family.foster_care_coordinator,
-        interview_on=iso(family.interview_on),
-        interview_by=family.interview_by,
-        situation_analysis=family.situation_analysis,
-        director_request_on=iso(family.director_request_on),
-        director_request_reference=family.director_request_reference,
-        handled_by_centre_id=str(family.handled_by_centre_id or ""),
-        handed_over_on=iso(family.handed_over_on),
-    )
-
-
 def _columns(row: object) -> dict[str, object]:
     return {name: value for name, value in vars(row).items() if not name.startswith("_")}
 
@@ -200,7 +171,11 @@ def test_every_demo_familys_edit_forms_save_unchanged(db: Session):
         assert coordinator is not None
         before = _columns(family)
         cases.update_referral(
-            db, actor=Actor(coordinator), family_id=family.id, form=_referral_of(family), now=now
+            db,
+            actor=Actor(coordinator),
+            family_id=family.id,
+            form=cases.referral_form_of(family),
+            now=now,
         )
         db.flush()
         db.refresh(family)

@@ -89,6 +89,35 @@ INTAKE_FIELDS = (
 HANDOVER_FIELDS = ("handled_by_centre_id", "handed_over_on")
 
 
+def referral_form_of(family: Family) -> ReferralForm:
+    """The family's stored referral as its edit form shows it (saving it changes nothing)."""
+
+    def iso(day: date | None) -> str:
+        return day.isoformat() if day else ""
+
+    return ReferralForm(
+        case_number=family.case_number,
+        name=family.name,
+        address=family.address,
+        phone=family.phone,
+        referral_reason=family.referral_reason,
+        social_worker_name=family.social_worker_name,
+        social_worker_phone=family.social_worker_phone,
+        social_worker_email=family.social_worker_email,
+        referred_on=family.referred_on.isoformat(),
+        za_zyciem="on" if family.za_zyciem else "",
+        foster_care="on" if family.foster_care else "",
+        foster_care_coordinator=family.foster_care_coordinator,
+        interview_on=iso(family.interview_on),
+        interview_by=family.interview_by,
+        situation_analysis=family.situation_analysis,
+        director_request_on=iso(family.director_request_on),
+        director_request_reference=family.director_request_reference,
+        handled_by_centre_id=str(family.handled_by_centre_id or ""),
+        handed_over_on=iso(family.handed_over_on),
+    )
+
+
 def contracted_organisations(db: Session, *, centre_id: uuid.UUID) -> list[Centre]:
     """The organisations the centre may hand its families' work over to."""
     return list(
